@@ -1,0 +1,76 @@
+# Sourced by the other scripts: installs what the build and the local runtime
+# need, once, from the package registries only, and exports where it is.
+# A second run finds the right versions in place and skips each install.
+#
+# Settings (environment):
+#   SWITCHBOARD_TOOLS  where the cargo-installed tools live
+#                      (default: ~/.cache/switchboard/tools)
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="${SWITCHBOARD_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/switchboard/tools}"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+# The version of a crate as Cargo.lock resolved it: the CLIs must match it.
+locked_version() {
+  awk -v name="$1" '$0 == "name = \"" name "\"" { getline; gsub(/version = |"/, ""); print; exit }' \
+    "$ROOT/Cargo.lock"
+}
+
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+# ensure_cargo_tool CRATE VERSION BINARY: installs CRATE at VERSION into its
+# own folder under $TOOLS unless BINARY there already reports that version.
+ensure_cargo_tool() {
+  local crate=$1 version=$2 binary=$3
+  local root="$TOOLS/$crate-$version"
+  if [[ -x "$root/bin/$binary" ]] && "$root/bin/$binary" --version 2>/dev/null | grep -qF "$version"; then
+    return
+  fi
+  say "installing $crate $version (once; several minutes)"
+  # No --locked: one locked dependency of wasm-bindgen-cli is missing from the registry.
+  cargo install --quiet "$crate" --version "=$version" --root "$root"
+}
+
+ensure_node_modules() {
+  local stamp="$ROOT/node_modules/.switchboard-lock"
+  local want
+  want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)"
+  if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+    return
+  fi
+  say "installing wrangler, binaryen and esbuild (npm ci)"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$want" >"$stamp"
+}
+
+ensure_toolchain() {
+  if [[ ! -f "$ROOT/Cargo.lock" ]]; then
+    (cd "$ROOT" && cargo generate-lockfile)
+  fi
+  local bindgen worker
+  bindgen="$(locked_version wasm-bindgen)"
+  worker="$(locked_version worker)"
+  ensure_wasm_target
+  ensure_cargo_tool wasm-bindgen-cli "$bindgen" wasm-bindgen
+  ensure_cargo_tool worker-build "$worker" worker-build
+  ensure_node_modules
+
+  # worker-build takes each tool from these before trying to download it.
+  export WASM_BINDGEN_BIN="$TOOLS/wasm-bindgen-cli-$bindgen/bin/wasm-bindgen"
+  export WASM_OPT_BIN="$ROOT/node_modules/.bin/wasm-opt"
+  export ESBUILD_BIN="$ROOT/node_modules/.bin/esbuild"
+  export PATH="$TOOLS/worker-build-$worker/bin:$ROOT/node_modules/.bin:$PATH"
+
+  # wrangler offline and quiet: no telemetry, no Request.cf fetch.
+  export WRANGLER_SEND_METRICS=false
+  export WRANGLER_SEND_ERROR_REPORTS=false
+  export CLOUDFLARE_CF_FETCH_ENABLED=false
+}

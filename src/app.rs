@@ -1,0 +1,42 @@
+//! The one router both hosts serve: every API merged at its documented paths,
+//! the cross-cutting edge layer around them, and the state handlers extract.
+
+use std::sync::Arc;
+
+use axum::routing::get;
+use axum::Router;
+
+use crate::config::Config;
+use crate::http::{self, Dialects};
+use crate::ports::{Clock, EdgeCache, Ids, Kv, Log, Sql};
+use crate::{health, xivo};
+
+/// The ports and the configuration. Cheap to clone; handlers take what they
+/// need through [`crate::http::Ctx`].
+#[derive(Clone)]
+pub struct AppState {
+    pub sql: Arc<dyn Sql>,
+    pub kv: Arc<dyn Kv>,
+    pub cache: Arc<dyn EdgeCache>,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn Ids>,
+    pub log: Arc<dyn Log>,
+    pub config: Arc<Config>,
+}
+
+/// Which API answers errors for which paths (the first match wins). Paths
+/// outside every API get the host's own JSON errors.
+pub const DIALECTS: Dialects = Dialects(&[(xivo::PREFIX, xivo::error_response)]);
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .merge(xivo::router(state.clone()))
+        .fallback(http::not_found)
+        .method_not_allowed_fallback(http::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::edge,
+        ))
+        .with_state(state)
+}

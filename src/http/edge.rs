@@ -1,0 +1,120 @@
+//! The edge middleware around every route: a request id, the 1 MiB body limit
+//! (413 in the API's own dialect), and one JSON access-log line per request
+//! with what it cost in D1.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH};
+use http::StatusCode;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use serde_json::json;
+
+use super::Meter;
+use crate::app::{AppState, DIALECTS};
+
+/// The largest request body any route accepts.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// An internal error behind a 500, put in the response's extensions by the
+/// API that answered it, so the access log tells what the client is not told.
+#[derive(Debug, Clone)]
+pub struct InternalError(pub String);
+
+/// A client's request id is kept when it is short and plain; otherwise the
+/// request gets a fresh UUID.
+fn request_id(request: &Request, state: &AppState) -> HeaderValue {
+    request
+        .headers()
+        .get(&REQUEST_ID)
+        .filter(|value| {
+            let bytes = value.as_bytes();
+            !bytes.is_empty()
+                && bytes.len() <= 128
+                && bytes
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.:/+=".contains(b))
+        })
+        .cloned()
+        .unwrap_or_else(|| {
+            HeaderValue::from_str(&state.ids.uuid().to_string())
+                .unwrap_or(HeaderValue::from_static("unknown"))
+        })
+}
+
+fn declared_length(request: &Request) -> Option<u64> {
+    request
+        .headers()
+        .get(CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
+/// Reads the whole body (at most [`BODY_LIMIT`]) before the route runs, so
+/// that no route ever sees more, whether the length was declared or not.
+async fn buffer_body(request: Request, path: &str) -> Result<Request, Response> {
+    let too_large = || {
+        DIALECTS.for_path(path)(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("Request body larger than {BODY_LIMIT} bytes"),
+        )
+    };
+    if declared_length(&request).is_some_and(|length| length > BODY_LIMIT as u64) {
+        return Err(too_large());
+    }
+    let (parts, body) = request.into_parts();
+    match Limited::new(body, BODY_LIMIT).collect().await {
+        Ok(collected) => Ok(Request::from_parts(parts, Body::from(collected.to_bytes()))),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
+        Err(_) => Err(DIALECTS.for_path(path)(
+            StatusCode::BAD_REQUEST,
+            "The request body could not be read",
+        )),
+    }
+}
+
+pub async fn edge(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let started = state.clock.now();
+    let method = request.method().clone();
+    // The path only: query strings may carry credentials (`auth_token`).
+    let path = request.uri().path().to_owned();
+    let id = request_id(&request, &state);
+    let meter = Arc::new(Meter::default());
+    request.headers_mut().insert(REQUEST_ID, id.clone());
+    request.extensions_mut().insert(meter.clone());
+
+    let mut response = match buffer_body(request, &path).await {
+        Ok(request) => next.run(request).await,
+        Err(response) => response,
+    };
+    response.headers_mut().insert(REQUEST_ID, id.clone());
+
+    let duration = state.clock.now().signed_duration_since(started);
+    let mut line = json!({
+        "ts": started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        "request_id": id.to_str().unwrap_or_default(),
+        "method": method.as_str(),
+        "path": path,
+        "status": response.status().as_u16(),
+        "duration_ms": duration.num_milliseconds(),
+        "d1_round_trips": meter.round_trips(),
+        "d1_rows_read": meter.rows_read(),
+        "d1_rows_written": meter.rows_written(),
+    });
+    if let (Some(InternalError(cause)), Some(fields)) = (
+        response.extensions().get::<InternalError>(),
+        line.as_object_mut(),
+    ) {
+        fields.insert("error".into(), cause.clone().into());
+    }
+    state.log.emit(&line);
+    response
+}

@@ -1,0 +1,86 @@
+//! The Workers host: the fetch entry point, and the adapters from the ports to
+//! D1, Workers KV, the Cache API and the console. The only code that touches
+//! `worker::Env`.
+
+mod cache;
+mod d1;
+mod kv;
+
+use std::sync::{Arc, OnceLock};
+
+use tower_service::Service;
+use worker::{event, Context, Env, HttpRequest};
+
+use crate::app::{self, AppState};
+use crate::config::Config;
+use crate::ports::{Clock, Ids, Log};
+
+/// The binding names in `wrangler.toml`.
+const D1_BINDING: &str = "DB";
+const KV_BINDING: &str = "KV";
+
+struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now()
+    }
+}
+
+struct RandomIds;
+
+impl Ids for RandomIds {
+    fn uuid(&self) -> uuid::Uuid {
+        uuid::Uuid::new_v4()
+    }
+}
+
+struct ConsoleLog;
+
+impl Log for ConsoleLog {
+    fn emit(&self, line: &serde_json::Value) {
+        worker::console_log!("{line}");
+    }
+}
+
+/// The configuration, read once per isolate; its problems are logged then.
+static CONFIG: OnceLock<Arc<Config>> = OnceLock::new();
+
+fn config(env: &Env) -> Arc<Config> {
+    CONFIG
+        .get_or_init(|| {
+            let (config, problems) = Config::load(|name| env.var(name).ok().map(|v| v.to_string()));
+            for problem in &problems {
+                ConsoleLog.emit(&config.problem_line(problem));
+            }
+            Arc::new(config)
+        })
+        .clone()
+}
+
+fn state(env: &Env) -> worker::Result<AppState> {
+    Ok(AppState {
+        sql: Arc::new(d1::D1::new(env.d1(D1_BINDING)?)),
+        kv: Arc::new(kv::WorkersKv::new(env.kv(KV_BINDING)?)),
+        cache: Arc::new(cache::EdgeCacheApi),
+        clock: Arc::new(SystemClock),
+        ids: Arc::new(RandomIds),
+        log: Arc::new(ConsoleLog),
+        config: config(env),
+    })
+}
+
+#[event(start)]
+fn start() {
+    console_error_panic_hook::set_once();
+}
+
+#[event(fetch)]
+async fn fetch(
+    request: HttpRequest,
+    env: Env,
+    _ctx: Context,
+) -> worker::Result<http::Response<axum::body::Body>> {
+    let mut router = app::router(state(&env)?);
+    Ok(router.call(request).await?)
+}

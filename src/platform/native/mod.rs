@@ -1,0 +1,71 @@
+//! The native host: the same router on tokio, with SQLite standing in for D1,
+//! maps in memory for KV and the edge cache, a settable clock and a log kept in
+//! memory, so that integration tests run over real HTTP in milliseconds.
+
+mod memory;
+mod sqlite;
+
+use std::path::Path;
+use std::sync::Arc;
+
+pub use memory::{ManualClock, MemoryCache, MemoryKv, MemoryLog, RandomIds};
+pub use sqlite::SqliteDb;
+
+use crate::app::{self, AppState};
+use crate::config::Config;
+use crate::ports::PlatformError;
+
+/// Every native adapter, each kept concrete so that a test can reach in (set the
+/// clock, read the log, query the database directly).
+#[derive(Clone)]
+pub struct NativePlatform {
+    pub db: Arc<SqliteDb>,
+    pub kv: Arc<MemoryKv>,
+    pub cache: Arc<MemoryCache>,
+    pub clock: Arc<ManualClock>,
+    pub log: Arc<MemoryLog>,
+    pub config: Arc<Config>,
+}
+
+impl NativePlatform {
+    /// A fresh in-memory database with the project's `migrations/*.sql`
+    /// applied, then, when `with_demo` is set, its `demo/*.sql`: the very files
+    /// `wrangler d1` applies to D1.
+    pub fn new(
+        project_root: &Path,
+        config: Config,
+        with_demo: bool,
+    ) -> Result<Self, PlatformError> {
+        let db = SqliteDb::open_in_memory()?;
+        db.execute_dir(&project_root.join("migrations"))?;
+        if with_demo {
+            db.execute_dir(&project_root.join("demo"))?;
+        }
+        let clock = Arc::new(ManualClock::default());
+        Ok(Self {
+            db: Arc::new(db),
+            kv: Arc::new(MemoryKv::new(clock.clone())),
+            cache: Arc::new(MemoryCache::new(clock.clone())),
+            clock,
+            log: Arc::new(MemoryLog::default()),
+            config: Arc::new(config),
+        })
+    }
+
+    pub fn state(&self) -> AppState {
+        AppState {
+            sql: self.db.clone(),
+            kv: self.kv.clone(),
+            cache: self.cache.clone(),
+            clock: self.clock.clone(),
+            ids: Arc::new(RandomIds),
+            log: self.log.clone(),
+            config: self.config.clone(),
+        }
+    }
+}
+
+/// Serves the router on `listener` until the task is dropped.
+pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    axum::serve(listener, app::router(state)).await
+}

@@ -1,0 +1,50 @@
+//! XiVO REST API 1.0, under `/1.0/`: content negotiation (415, then 406, then
+//! HTTP Basic auth), JSON lists of messages as errors, and one file per
+//! resource. Choices where the document is silent: `docs/xivo.md`.
+
+mod agents;
+mod error;
+mod negotiation;
+mod queues;
+
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use http::header::CONTENT_TYPE as CONTENT_TYPE_HEADER;
+
+use crate::app::AppState;
+
+pub use error::{error_response, XivoError};
+
+/// Every XiVO path starts here.
+pub const PREFIX: &str = "/1.0";
+
+/// The XiVO routes. Each list is also served without its trailing slash
+/// (the original redirected; a redirect would cost clients a round trip).
+pub fn router(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/1.0/CallCenter/agents/", get(agents::list))
+        .route("/1.0/CallCenter/agents", get(agents::list))
+        // The document's example asks the queue list with POST: serve both.
+        .route(
+            "/1.0/CallCenter/queues/",
+            get(queues::list).post(queues::list),
+        )
+        .route(
+            "/1.0/CallCenter/queues",
+            get(queues::list).post(queues::list),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state,
+            negotiation::guard,
+        ))
+}
+
+/// The content type of every XiVO JSON body, as the document shows it.
+pub const CONTENT_TYPE: &str = "application/json;charset=UTF-8";
+
+/// A 200 JSON answer with XiVO's content type.
+fn json<T: serde::Serialize>(value: &T) -> Result<Response, XivoError> {
+    let body = serde_json::to_vec(value).map_err(|e| XivoError::Internal(e.to_string()))?;
+    Ok(([(CONTENT_TYPE_HEADER, CONTENT_TYPE)], body).into_response())
+}

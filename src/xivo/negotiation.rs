@@ -1,0 +1,92 @@
+//! XiVO's request guard, in the original's order: a body that is not JSON is
+//! 415, an `Accept` that excludes JSON is 406, then the credentials (401).
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, TRANSFER_ENCODING};
+use http::{HeaderMap, Method};
+use subtle::ConstantTimeEq;
+
+use super::XivoError;
+use crate::app::AppState;
+use crate::config::Credentials;
+
+/// The media type of a header value, lower-cased, without its parameters.
+fn media_type(value: &str) -> String {
+    value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+fn carries_body(method: &Method, headers: &HeaderMap) -> bool {
+    matches!(*method, Method::POST | Method::PUT | Method::PATCH)
+        || headers.contains_key(TRANSFER_ENCODING)
+        || headers
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim() != "0")
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| media_type(v) == "application/json")
+}
+
+/// A missing (or blank) `Accept` is fine; otherwise it must list
+/// `application/json`, or be nothing but `*/*`.
+fn accepts_json(headers: &HeaderMap) -> bool {
+    let mut types = Vec::new();
+    for value in headers.get_all(ACCEPT) {
+        let Ok(value) = value.to_str() else {
+            return false;
+        };
+        types.extend(value.split(',').map(media_type).filter(|t| !t.is_empty()));
+    }
+    types.is_empty()
+        || types.iter().any(|t| t == "application/json")
+        || types.iter().all(|t| t == "*/*")
+}
+
+/// HTTP Basic credentials, compared in constant time.
+fn authorized(headers: &HeaderMap, expected: Option<&Credentials>) -> bool {
+    let Some(expected) = expected else {
+        return false;
+    };
+    let decoded = headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|b64| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b64.trim())
+                .ok()
+        })
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    let Some((username, password)) = decoded.as_deref().and_then(|d| d.split_once(':')) else {
+        return false;
+    };
+    let user_ok = username.as_bytes().ct_eq(expected.username.as_bytes());
+    let password_ok = password.as_bytes().ct_eq(expected.password.as_bytes());
+    (user_ok & password_ok).into()
+}
+
+pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    if carries_body(request.method(), headers) && !is_json(headers) {
+        return XivoError::UnsupportedMediaType.into_response();
+    }
+    if !accepts_json(headers) {
+        return XivoError::NotAcceptable.into_response();
+    }
+    if !authorized(headers, state.config.xivo.as_ref()) {
+        return XivoError::Unauthorized.into_response();
+    }
+    next.run(request).await
+}

@@ -1,0 +1,129 @@
+//! `spawn_app()`: a fresh app with its own database on a free port, and typed
+//! helpers to ask it things.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use switchboard::app::AppState;
+use switchboard::config::Config;
+use switchboard::platform::native::{self, NativePlatform};
+use switchboard::ports::{PlatformError, QueryResult, Sql, Statement};
+
+pub const XIVO_USER: &str = "xivo-test";
+pub const XIVO_PASSWORD: &str = "xivo-test-password";
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub platform: NativePlatform,
+}
+
+/// The configuration of a development run with every secret set.
+pub fn dev_config() -> Config {
+    Config::load(|name| {
+        match name {
+            "ENVIRONMENT" => Some("development"),
+            "XIVO_USERNAME" => Some(XIVO_USER),
+            "XIVO_PASSWORD" => Some(XIVO_PASSWORD),
+            _ => None,
+        }
+        .map(String::from)
+    })
+    .0
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(dev_config(), |state| state).await
+}
+
+/// An app whose state `adjust` may change (another configuration, a failing
+/// port) before it serves.
+pub async fn spawn_app_with(config: Config, adjust: impl FnOnce(AppState) -> AppState) -> TestApp {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let platform = NativePlatform::new(root, config, true).expect("the native platform starts");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a free port");
+    let base = format!("http://{}", listener.local_addr().expect("an address"));
+    let state = adjust(platform.state());
+    tokio::spawn(native::serve(listener, state));
+    TestApp {
+        base,
+        client: reqwest::Client::new(),
+        platform,
+    }
+}
+
+impl TestApp {
+    pub fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client.get(format!("{}{path}", self.base))
+    }
+
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client.request(method, format!("{}{path}", self.base))
+    }
+
+    /// A XiVO request with the right credentials.
+    pub fn xivo(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.request(method, path)
+            .basic_auth(XIVO_USER, Some(XIVO_PASSWORD))
+    }
+
+    /// A XiVO list asked with the right credentials: asserts a 200 with XiVO's
+    /// content type, and returns the items.
+    pub async fn xivo_list(&self, method: reqwest::Method, path: &str) -> Vec<serde_json::Value> {
+        let response = self
+            .xivo(method, path)
+            .header("content-type", "application/json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "{path}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "application/json;charset=UTF-8"
+        );
+        response.json().await.unwrap()
+    }
+
+    /// The access-log lines written so far.
+    pub fn log(&self) -> Vec<serde_json::Value> {
+        self.platform.log.lines()
+    }
+
+    /// The access-log line of the request that got `response`.
+    pub fn log_of(&self, response: &reqwest::Response) -> serde_json::Value {
+        let id = response.headers()["x-request-id"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        self.log()
+            .into_iter()
+            .find(|line| line["request_id"] == id.as_str())
+            .unwrap_or_else(|| panic!("no log line for request {id}"))
+    }
+}
+
+/// A database that is down: every call fails.
+pub struct DownSql;
+
+#[async_trait]
+impl Sql for DownSql {
+    async fn all(&self, _: Statement) -> Result<QueryResult, PlatformError> {
+        Err(PlatformError::new("D1_ERROR: the database is unreachable"))
+    }
+
+    async fn batch(&self, _: Vec<Statement>) -> Result<Vec<QueryResult>, PlatformError> {
+        Err(PlatformError::new("D1_ERROR: the database is unreachable"))
+    }
+}
+
+/// An app whose database is down.
+pub async fn spawn_app_without_database() -> TestApp {
+    spawn_app_with(dev_config(), |mut state| {
+        state.sql = Arc::new(DownSql);
+        state
+    })
+    .await
+}

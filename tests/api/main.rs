@@ -1,0 +1,11 @@
+//! The worker's routes over real HTTP, on the native host: the same router as
+//! in Workers, SQLite with the same migrations and demo data standing in for D1.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+mod edge;
+mod health;
+mod helpers;
+mod xivo_agents;
+mod xivo_negotiation;
+mod xivo_queues;

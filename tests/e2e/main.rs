@@ -1,0 +1,104 @@
+//! End to end: the built worker under `wrangler dev` (workerd, local D1 with
+//! the migrations and demo data applied). `scripts/test` starts it and runs
+//! these with `--ignored`; they need `SWITCHBOARD_BASE_URL`, `XIVO_USERNAME`
+//! and `XIVO_PASSWORD`.
+
+#![cfg(not(target_arch = "wasm32"))]
+
+use reqwest::{Method, RequestBuilder};
+
+fn setting(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| panic!("{name} must be set for the end-to-end tests"))
+}
+
+fn request(method: Method, path: &str) -> RequestBuilder {
+    reqwest::Client::new().request(method, format!("{}{path}", setting("SWITCHBOARD_BASE_URL")))
+}
+
+fn xivo(method: Method, path: &str) -> RequestBuilder {
+    request(method, path).basic_auth(setting("XIVO_USERNAME"), Some(setting("XIVO_PASSWORD")))
+}
+
+async fn json(request: RequestBuilder, status: u16) -> serde_json::Value {
+    let response = request.send().await.expect("the worker answers");
+    assert_eq!(response.status(), status);
+    assert!(response.headers().contains_key("x-request-id"));
+    response.json().await.expect("a JSON body")
+}
+
+#[tokio::test]
+#[ignore = "end to end: needs a running worker (scripts/test starts one)"]
+async fn healthz_says_d1_answers() {
+    let body = json(request(Method::GET, "/healthz"), 200).await;
+    assert_eq!(body["d1"], true);
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+}
+
+#[tokio::test]
+#[ignore = "end to end: needs a running worker (scripts/test starts one)"]
+async fn agents_come_from_d1_sorted_by_number_as_text() {
+    let agents = json(xivo(Method::GET, "/1.0/CallCenter/agents/"), 200).await;
+    let ids: Vec<i64> = agents
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [23, 21, 19, 20, 22]);
+    assert_eq!(agents[2]["firstname"], "Chuck");
+    assert_eq!(agents[2]["group"], serde_json::Value::Null);
+    assert_eq!(agents[1]["autologoff"], 60);
+}
+
+#[tokio::test]
+#[ignore = "end to end: needs a running worker (scripts/test starts one)"]
+async fn queues_come_from_d1_sorted_by_number_as_text() {
+    let queues = json(xivo(Method::GET, "/1.0/CallCenter/queues/"), 200).await;
+    let names: Vec<&str> = queues
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["support", "my_queue", "your_queue", "overflow"]);
+    assert_eq!(queues[1]["preprocess_subroutine"], "test-subroutine");
+}
+
+#[tokio::test]
+#[ignore = "end to end: needs a running worker (scripts/test starts one)"]
+async fn xivo_negotiation_holds_in_workers() {
+    let not_json = xivo(Method::GET, "/1.0/CallCenter/agents/")
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_json.status(), 406);
+    assert_eq!(not_json.text().await.unwrap(), "");
+
+    let no_credentials = request(Method::GET, "/1.0/CallCenter/agents/")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_credentials.status(), 401);
+}
+
+#[tokio::test]
+#[ignore = "end to end: needs a running worker (scripts/test starts one)"]
+async fn a_body_over_the_limit_is_413_in_workers() {
+    let response = xivo(Method::POST, "/1.0/CallCenter/queues/")
+        .header("content-type", "application/json")
+        .body(vec![b' '; 1024 * 1024 + 1])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    let messages: Vec<String> = response.json().await.unwrap();
+    assert_eq!(messages.len(), 1);
+}
+
+#[tokio::test]
+#[ignore = "end to end: needs a running worker (scripts/test starts one)"]
+async fn unknown_paths_are_json_404s() {
+    let body = json(request(Method::GET, "/nowhere"), 404).await;
+    assert_eq!(body["message"], "Cannot GET /nowhere");
+}
