@@ -74,3 +74,18 @@ ensure_toolchain() {
   export WRANGLER_SEND_ERROR_REPORTS=false
   export CLOUDFLARE_CF_FETCH_ENABLED=false
 }
+
+# A free TCP port on the loopback interface.
+free_port() {
+  node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
+}
+
+# load_local_database DIR: applies the migrations, then the demo data, to the
+# local D1 database kept under DIR (wrangler's --persist-to).
+load_local_database() {
+  local state=$1 file
+  (cd "$ROOT" && wrangler d1 migrations apply DB --local --persist-to "$state" </dev/null >/dev/null)
+  for file in "$ROOT"/demo/*.sql; do
+    (cd "$ROOT" && wrangler d1 execute DB --local --persist-to "$state" --file "$file" </dev/null >/dev/null)
+  done
+}
