@@ -78,6 +78,32 @@ async fn a_body_that_is_not_json_is_an_empty_415_before_any_other_check() {
 }
 
 #[tokio::test]
+async fn a_post_without_a_body_needs_no_content_type() {
+    let app = spawn_app().await;
+
+    // The document's queue-list example, exactly as printed.
+    let response = app.xivo(Method::POST, QUEUES).send().await.unwrap();
+
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
+async fn a_body_without_content_length_is_still_checked() {
+    let app = spawn_app().await;
+    let chunks = futures_util::stream::iter([Ok::<_, std::io::Error>(b"{}".to_vec())]);
+
+    let response = app
+        .xivo(Method::POST, QUEUES)
+        .header("content-type", "text/plain")
+        .body(reqwest::Body::wrap_stream(chunks))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 415);
+}
+
+#[tokio::test]
 async fn the_accept_check_comes_before_the_credentials() {
     let app = spawn_app().await;
 
