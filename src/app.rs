@@ -8,8 +8,8 @@ use axum::Router;
 
 use crate::config::Config;
 use crate::http::{self, Dialects};
-use crate::ports::{Clock, EdgeCache, Ids, Kv, Log, Sql};
-use crate::{health, xivo};
+use crate::ports::{Background, Clock, EdgeCache, HttpClient, Ids, Kv, Log, Sql};
+use crate::{aircall, health, xivo};
 
 /// The ports and the configuration. Cheap to clone; handlers take what they
 /// need through [`crate::http::Ctx`].
@@ -21,17 +21,26 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn Ids>,
     pub log: Arc<dyn Log>,
+    pub http: Arc<dyn HttpClient>,
+    pub background: Arc<dyn Background>,
     pub config: Arc<Config>,
 }
 
 /// Which API answers errors for which paths (the first match wins). Paths
 /// outside every API get the host's own JSON errors.
-pub const DIALECTS: Dialects = Dialects(&[(xivo::PREFIX, xivo::error_response)]);
+pub const DIALECTS: Dialects = Dialects(&[
+    (xivo::PREFIX, xivo::error_response),
+    ("/auth", aircall::error_response),
+    ("/me", aircall::error_response),
+    ("/calls", aircall::error_response),
+    ("/pusher", aircall::error_response),
+]);
 
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .merge(xivo::router(state.clone()))
+        .merge(aircall::router())
         .fallback(http::not_found)
         .method_not_allowed_fallback(http::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(

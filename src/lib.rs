@@ -18,6 +18,7 @@
     )
 )]
 
+pub mod aircall;
 pub mod app;
 pub mod config;
 pub mod health;

@@ -10,7 +10,10 @@ use http::request::Parts;
 
 use crate::app::AppState;
 use crate::config::Config;
-use crate::ports::{Clock, EdgeCache, Ids, Kv, Meta, PlatformError, QueryResult, Sql, Statement};
+use crate::ports::{
+    Background, Clock, EdgeCache, HttpClient, Ids, Kv, Log, Meta, PlatformError, QueryResult, Sql,
+    Statement,
+};
 
 /// What one request cost in D1.
 #[derive(Debug, Default)]
@@ -91,6 +94,11 @@ pub struct Ctx {
     pub cache: Arc<dyn EdgeCache>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn Ids>,
+    pub log: Arc<dyn Log>,
+    /// Outbound HTTP, for calls to other services (best made in `background`).
+    pub http: Arc<dyn HttpClient>,
+    /// Work that runs after the response is sent.
+    pub background: Arc<dyn Background>,
     pub config: Arc<Config>,
 }
 
@@ -117,6 +125,9 @@ impl FromRequestParts<AppState> for Ctx {
             cache: state.cache.clone(),
             clock: state.clock.clone(),
             ids: state.ids.clone(),
+            log: state.log.clone(),
+            http: state.http.clone(),
+            background: state.background.clone(),
             config: state.config.clone(),
         })
     }

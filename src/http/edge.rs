@@ -8,9 +8,10 @@ use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use bytes::BytesMut;
 use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH};
 use http::StatusCode;
-use http_body_util::{BodyExt, LengthLimitError, Limited};
+use http_body_util::BodyExt;
 use serde_json::json;
 
 use super::Meter;
@@ -58,6 +59,22 @@ fn declared_length(request: &Request) -> Option<u64> {
         .ok()
 }
 
+/// How much of a refused body is still read (and dropped) before the 413, so
+/// that the connection it came on stays usable: `wrangler dev`'s proxy
+/// answers 503 to the next request on a connection whose body was left unread.
+const DRAIN_LIMIT: usize = 4 * BODY_LIMIT;
+
+/// Reads and drops what is left of `body`, up to [`DRAIN_LIMIT`] bytes.
+async fn drain(mut body: Body) {
+    let mut read = 0;
+    while let Some(Ok(frame)) = body.frame().await {
+        read += frame.data_ref().map_or(0, |data| data.len());
+        if read > DRAIN_LIMIT {
+            break;
+        }
+    }
+}
+
 /// Reads the whole body (at most [`BODY_LIMIT`]) before the route runs, so
 /// that no route ever sees more, whether the length was declared or not.
 async fn buffer_body(request: Request, path: &str) -> Result<Request, Response> {
@@ -67,18 +84,30 @@ async fn buffer_body(request: Request, path: &str) -> Result<Request, Response> 
             &format!("Request body larger than {BODY_LIMIT} bytes"),
         )
     };
-    if declared_length(&request).is_some_and(|length| length > BODY_LIMIT as u64) {
+    let declared_too_large =
+        declared_length(&request).is_some_and(|length| length > BODY_LIMIT as u64);
+    let (parts, mut body) = request.into_parts();
+    if declared_too_large {
+        drain(body).await;
         return Err(too_large());
     }
-    let (parts, body) = request.into_parts();
-    match Limited::new(body, BODY_LIMIT).collect().await {
-        Ok(collected) => Ok(Request::from_parts(parts, Body::from(collected.to_bytes()))),
-        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(too_large()),
-        Err(_) => Err(DIALECTS.for_path(path)(
-            StatusCode::BAD_REQUEST,
-            "The request body could not be read",
-        )),
+    let mut buffer = BytesMut::new();
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return Err(DIALECTS.for_path(path)(
+                StatusCode::BAD_REQUEST,
+                "The request body could not be read",
+            ));
+        };
+        if let Some(data) = frame.data_ref() {
+            if buffer.len() + data.len() > BODY_LIMIT {
+                drain(body).await;
+                return Err(too_large());
+            }
+            buffer.extend_from_slice(data);
+        }
     }
+    Ok(Request::from_parts(parts, Body::from(buffer.freeze())))
 }
 
 pub async fn edge(State(state): State<AppState>, mut request: Request, next: Next) -> Response {

@@ -1,20 +1,25 @@
 //! The platform's ports: the small traits through which handlers reach storage,
-//! KV, the edge cache, the clock, randomness and the log.
+//! KV, the edge cache, the clock, randomness, the log, outbound HTTP and work
+//! that runs after the response.
 //!
 //! Two sets of adapters implement them: `platform::cloudflare` (D1, Workers KV,
 //! the Cache API; the only code that touches `worker::Env`) and
 //! `platform::native` (SQLite, maps in memory, a settable clock) for `cargo test`.
 
+mod background;
 mod cache;
 mod clock;
 mod kv;
 mod log;
+mod outbound;
 mod sql;
 
+pub use background::{Background, Task};
 pub use cache::{CachedResponse, EdgeCache};
 pub use clock::{Clock, Ids};
 pub use kv::Kv;
 pub use log::Log;
+pub use outbound::{HttpClient, OutboundRequest, OutboundResponse};
 pub use sql::{Meta, QueryResult, Row, Sql, SqlValue, Statement};
 
 /// A failure of the platform underneath a port (D1, KV, the cache).

@@ -12,6 +12,7 @@ use switchboard::ports::{PlatformError, QueryResult, Sql, Statement};
 
 pub const XIVO_USER: &str = "xivo-test";
 pub const XIVO_PASSWORD: &str = "xivo-test-password";
+pub const JWT_SECRET: &str = "jwt-test-secret-0123456789abcdef0123";
 
 pub struct TestApp {
     pub base: String,
@@ -19,13 +20,23 @@ pub struct TestApp {
     pub platform: NativePlatform,
 }
 
-/// The configuration of a development run with every secret set.
+/// The configuration of a development run with every secret set (but
+/// Pusher's: no event is published).
 pub fn dev_config() -> Config {
+    config_with(&[])
+}
+
+/// [`dev_config`] with more settings, or other values (an empty value unsets).
+pub fn config_with(extra: &[(&str, &str)]) -> Config {
     Config::load(|name| {
+        if let Some((_, value)) = extra.iter().find(|(k, _)| *k == name) {
+            return Some((*value).to_owned());
+        }
         match name {
             "ENVIRONMENT" => Some("development"),
             "XIVO_USERNAME" => Some(XIVO_USER),
             "XIVO_PASSWORD" => Some(XIVO_PASSWORD),
+            "JWT_SECRET" => Some(JWT_SECRET),
             _ => None,
         }
         .map(String::from)
@@ -87,6 +98,59 @@ impl TestApp {
         response.json().await.unwrap()
     }
 
+    /// Logs in to the Aircall API as `username` (any password, the default
+    /// mode): asserts a 201, and returns the answer.
+    pub async fn login_as(&self, username: &str) -> serde_json::Value {
+        let response = self
+            .request(reqwest::Method::POST, "/auth/login")
+            .json(&serde_json::json!({"username": username, "password": "any password"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 201);
+        response.json().await.unwrap()
+    }
+
+    /// Logs in as `ada`: the answer's `access_token` and `refresh_token`.
+    pub async fn login(&self) -> (String, String) {
+        let body = self.login_as("ada").await;
+        (
+            body["access_token"].as_str().unwrap().to_owned(),
+            body["refresh_token"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// An Aircall request with a fresh access token.
+    pub async fn aircall(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        let (access, _) = self.login().await;
+        self.request(method, path).bearer_auth(access)
+    }
+
+    /// Runs one SQL statement on the app's database (for setup and checks).
+    pub async fn sql(&self, sql: &str) -> Vec<serde_json::Map<String, serde_json::Value>> {
+        self.platform
+            .db
+            .all(Statement::new(sql.to_owned()))
+            .await
+            .unwrap()
+            .rows
+    }
+
+    /// A number that one SQL query answers, such as a `COUNT(*)`.
+    pub async fn sql_count(&self, sql: &str) -> i64 {
+        let rows = self.sql(sql).await;
+        rows[0].values().next().unwrap().as_i64().unwrap()
+    }
+
+    /// The ids of the demo calls, newest first.
+    pub async fn call_ids(&self) -> Vec<String> {
+        self.sql("SELECT id FROM aircall_calls ORDER BY created_at DESC, id DESC")
+            .await
+            .into_iter()
+            .map(|row| row["id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
     /// The access-log lines written so far.
     pub fn log(&self) -> Vec<serde_json::Value> {
         self.platform.log.lines()
@@ -103,6 +167,17 @@ impl TestApp {
             .find(|line| line["request_id"] == id.as_str())
             .unwrap_or_else(|| panic!("no log line for request {id}"))
     }
+}
+
+/// Sends `request`; its status and JSON body (`null` when empty or not JSON).
+pub async fn answer(request: reqwest::RequestBuilder) -> (u16, serde_json::Value) {
+    let response = request.send().await.expect("the app answers");
+    let status = response.status().as_u16();
+    let text = response.text().await.expect("a readable body");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(serde_json::Value::Null),
+    )
 }
 
 /// A database that is down: every call fails.

@@ -3,6 +3,11 @@
 
 #![cfg(not(target_arch = "wasm32"))]
 
+mod aircall_auth;
+mod aircall_calls;
+mod aircall_demo;
+mod aircall_notes;
+mod aircall_pusher;
 mod edge;
 mod health;
 mod helpers;

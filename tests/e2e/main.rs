@@ -1,7 +1,7 @@
 //! End to end: the built worker under `wrangler dev` (workerd, local D1 with
 //! the migrations and demo data applied). `scripts/test` starts it and runs
 //! these with `--ignored`; they need `SWITCHBOARD_BASE_URL`, `XIVO_USERNAME`
-//! and `XIVO_PASSWORD`.
+//! and `XIVO_PASSWORD` (and the worker a `JWT_SECRET`, for Aircall).
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -101,4 +101,119 @@ async fn a_body_over_the_limit_is_413_in_workers() {
 async fn unknown_paths_are_json_404s() {
     let body = json(request(Method::GET, "/nowhere"), 404).await;
     assert_eq!(body["message"], "Cannot GET /nowhere");
+}
+
+/// Logs in to the Aircall API: the access and refresh tokens.
+async fn aircall_login() -> (String, String) {
+    let body = json(
+        request(Method::POST, "/auth/login")
+            .json(&serde_json::json!({"username": "e2e", "password": "any"})),
+        201,
+    )
+    .await;
+    assert_eq!(body["user"]["username"], "e2e");
+    (
+        body["access_token"].as_str().unwrap().to_owned(),
+        body["refresh_token"].as_str().unwrap().to_owned(),
+    )
+}
+
+#[tokio::test]
+#[ignore = "end to end: needs a running worker (scripts/test starts one)"]
+async fn aircall_login_list_note_and_archive_work_on_d1() {
+    let (access, _) = aircall_login().await;
+
+    let page = json(
+        request(Method::GET, "/calls?offset=0&limit=5").bearer_auth(&access),
+        200,
+    )
+    .await;
+    assert_eq!(page["totalCount"], 100);
+    assert_eq!(page["hasNextPage"], true);
+    let first = &page["nodes"][0];
+    let id = first["id"].as_str().unwrap();
+    assert!(first["is_archived"].is_boolean());
+    assert!(first["notes"].is_array());
+
+    let noted = json(
+        request(Method::POST, &format!("/calls/{id}/note"))
+            .bearer_auth(&access)
+            .json(&serde_json::json!({"content": "from the e2e test"})),
+        201,
+    )
+    .await;
+    assert_eq!(noted["notes"][0]["content"], "from the e2e test");
+
+    let archived = json(
+        request(Method::PUT, &format!("/calls/{id}/archive")).bearer_auth(&access),
+        200,
+    )
+    .await;
+    assert_eq!(
+        archived["is_archived"],
+        !first["is_archived"].as_bool().unwrap()
+    );
+
+    let again = json(
+        request(Method::GET, &format!("/calls/{id}")).bearer_auth(&access),
+        200,
+    )
+    .await;
+    assert_eq!(again, archived);
+}
+
+#[tokio::test]
+#[ignore = "end to end: needs a running worker (scripts/test starts one)"]
+async fn aircall_refresh_tokens_rotate_on_d1() {
+    let (access, refresh) = aircall_login().await;
+
+    let wrong_kind = json(
+        request(Method::POST, "/auth/refresh-token-v2").bearer_auth(&access),
+        401,
+    )
+    .await;
+    assert_eq!(
+        wrong_kind,
+        serde_json::json!({"statusCode": 401, "message": "Unauthorized"})
+    );
+    let fresh = json(
+        request(Method::POST, "/auth/refresh-token-v2").bearer_auth(&refresh),
+        201,
+    )
+    .await;
+    json(
+        request(Method::POST, "/auth/refresh-token-v2").bearer_auth(&refresh),
+        401,
+    )
+    .await;
+    let me = json(
+        request(Method::GET, "/me").bearer_auth(fresh["access_token"].as_str().unwrap()),
+        200,
+    )
+    .await;
+    assert_eq!(me, serde_json::json!({"id": "e2e", "username": "e2e"}));
+}
+
+#[tokio::test]
+#[ignore = "end to end: needs a running worker (scripts/test starts one)"]
+async fn aircall_errors_are_nestjs_shaped_in_workers() {
+    let (access, _) = aircall_login().await;
+
+    let missing = json(
+        request(Method::GET, "/calls/3c3f3b44-1b7b-4c1e-9d7b-3a3c1f0e0d00").bearer_auth(&access),
+        404,
+    )
+    .await;
+    assert_eq!(missing["message"], "The call does not exist!");
+    let bad = json(
+        request(Method::GET, "/calls?limit=1000").bearer_auth(&access),
+        400,
+    )
+    .await;
+    assert_eq!(
+        bad["message"],
+        serde_json::json!(["limit must not be greater than 100"])
+    );
+    let unknown = json(request(Method::GET, "/calls/x/y"), 404).await;
+    assert_eq!(unknown["message"], "Cannot GET /calls/x/y");
 }

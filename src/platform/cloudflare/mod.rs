@@ -1,10 +1,11 @@
 //! The Workers host: the fetch entry point, and the adapters from the ports to
-//! D1, Workers KV, the Cache API and the console. The only code that touches
-//! `worker::Env`.
+//! D1, Workers KV, the Cache API, `fetch`, `waitUntil` and the console. The
+//! only code that touches `worker::Env`.
 
 mod cache;
 mod d1;
 mod kv;
+mod outbound;
 
 use std::sync::{Arc, OnceLock};
 
@@ -58,7 +59,7 @@ fn config(env: &Env) -> Arc<Config> {
         .clone()
 }
 
-fn state(env: &Env) -> worker::Result<AppState> {
+fn state(env: &Env, context: Context) -> worker::Result<AppState> {
     Ok(AppState {
         sql: Arc::new(d1::D1::new(env.d1(D1_BINDING)?)),
         kv: Arc::new(kv::WorkersKv::new(env.kv(KV_BINDING)?)),
@@ -66,6 +67,8 @@ fn state(env: &Env) -> worker::Result<AppState> {
         clock: Arc::new(SystemClock),
         ids: Arc::new(RandomIds),
         log: Arc::new(ConsoleLog),
+        http: Arc::new(outbound::WorkersFetch),
+        background: Arc::new(outbound::WaitUntil::new(context)),
         config: config(env),
     })
 }
@@ -79,8 +82,8 @@ fn start() {
 async fn fetch(
     request: HttpRequest,
     env: Env,
-    _ctx: Context,
+    context: Context,
 ) -> worker::Result<http::Response<axum::body::Body>> {
-    let mut router = app::router(state(&env)?);
+    let mut router = app::router(state(&env, context)?);
     Ok(router.call(request).await?)
 }

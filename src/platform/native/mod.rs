@@ -1,14 +1,17 @@
 //! The native host: the same router on tokio, with SQLite standing in for D1,
-//! maps in memory for KV and the edge cache, a settable clock and a log kept in
-//! memory, so that integration tests run over real HTTP in milliseconds.
+//! maps in memory for KV and the edge cache, a settable clock, a log kept in
+//! memory, reqwest for outbound HTTP and tokio tasks for background work, so
+//! that integration tests run over real HTTP in milliseconds.
 
 mod memory;
+mod outbound;
 mod sqlite;
 
 use std::path::Path;
 use std::sync::Arc;
 
 pub use memory::{ManualClock, MemoryCache, MemoryKv, MemoryLog, RandomIds};
+pub use outbound::{ReqwestHttp, TokioBackground};
 pub use sqlite::SqliteDb;
 
 use crate::app::{self, AppState};
@@ -24,6 +27,7 @@ pub struct NativePlatform {
     pub cache: Arc<MemoryCache>,
     pub clock: Arc<ManualClock>,
     pub log: Arc<MemoryLog>,
+    pub http: Arc<ReqwestHttp>,
     pub config: Arc<Config>,
 }
 
@@ -48,6 +52,7 @@ impl NativePlatform {
             cache: Arc::new(MemoryCache::new(clock.clone())),
             clock,
             log: Arc::new(MemoryLog::default()),
+            http: Arc::new(ReqwestHttp::new()?),
             config: Arc::new(config),
         })
     }
@@ -60,6 +65,8 @@ impl NativePlatform {
             clock: self.clock.clone(),
             ids: Arc::new(RandomIds),
             log: self.log.clone(),
+            http: self.http.clone(),
+            background: Arc::new(TokioBackground),
             config: self.config.clone(),
         }
     }
