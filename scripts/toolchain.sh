@@ -55,19 +55,21 @@ ensure_toolchain() {
   if [[ ! -f "$ROOT/Cargo.lock" ]]; then
     (cd "$ROOT" && cargo generate-lockfile)
   fi
-  local bindgen worker
+  local bindgen worker insta
   bindgen="$(locked_version wasm-bindgen)"
   worker="$(locked_version worker)"
+  insta="$(locked_version insta)"
   ensure_wasm_target
   ensure_cargo_tool wasm-bindgen-cli "$bindgen" wasm-bindgen
   ensure_cargo_tool worker-build "$worker" worker-build
+  ensure_cargo_tool cargo-insta "$insta" cargo-insta
   ensure_node_modules
 
   # worker-build takes each tool from these before trying to download it.
   export WASM_BINDGEN_BIN="$TOOLS/wasm-bindgen-cli-$bindgen/bin/wasm-bindgen"
   export WASM_OPT_BIN="$ROOT/node_modules/.bin/wasm-opt"
   export ESBUILD_BIN="$ROOT/node_modules/.bin/esbuild"
-  export PATH="$TOOLS/worker-build-$worker/bin:$ROOT/node_modules/.bin:$PATH"
+  export PATH="$TOOLS/worker-build-$worker/bin:$TOOLS/cargo-insta-$insta/bin:$ROOT/node_modules/.bin:$PATH"
 
   # wrangler offline and quiet: no telemetry, no Request.cf fetch.
   export WRANGLER_SEND_METRICS=false

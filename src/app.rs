@@ -3,13 +3,13 @@
 
 use std::sync::Arc;
 
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 use crate::config::Config;
 use crate::http::{self, Dialects};
 use crate::ports::{Background, Clock, EdgeCache, HttpClient, Ids, Kv, Log, Sql};
-use crate::{aircall, health, xivo};
+use crate::{aircall, health, provider_state, xivo};
 
 /// The ports and the configuration. Cheap to clone; handlers take what they
 /// need through [`crate::http::Ctx`].
@@ -39,6 +39,7 @@ pub const DIALECTS: Dialects = Dialects(&[
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route(provider_state::PATH, post(provider_state::load))
         .merge(xivo::router(state.clone()))
         .merge(aircall::router())
         .fallback(http::not_found)

@@ -87,6 +87,10 @@ pub struct Config {
     /// `PUSHER_CLUSTER` or `PUSHER_HOST`. Without them no event is published
     /// and `/pusher/auth` answers 503.
     pub pusher: Option<Pusher>,
+    /// `CONFORMANCE_STATE_TOKEN` (secret): when set, `POST /__conformance/state`
+    /// loads the conformance harness's datasets for callers bearing it. Unset
+    /// (the default, and the rule in production) the route does not exist.
+    pub conformance_state_token: Option<Secret>,
 }
 
 /// A setting that is missing or wrong, told once when the worker starts.
@@ -201,6 +205,7 @@ impl Config {
                 jwt_secret,
                 aircall_login,
                 pusher,
+                conformance_state_token: get("CONFORMANCE_STATE_TOKEN").map(Secret),
             },
             problems,
         )

@@ -25,6 +25,7 @@ pub mod health;
 pub mod http;
 pub mod platform;
 pub mod ports;
+pub mod provider_state;
 pub mod xivo;
 
 /// The crate's version, as `/healthz` reports it.

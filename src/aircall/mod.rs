@@ -6,6 +6,7 @@
 
 mod auth;
 mod calls;
+mod dataset;
 mod error;
 mod me;
 mod notes;
@@ -22,6 +23,7 @@ use serde_json::{Map, Value};
 use crate::app::AppState;
 
 pub use calls::{Call, Note};
+pub use dataset::statements as dataset;
 pub use error::{error_response, AircallError, CALL_NOT_FOUND};
 
 /// The Aircall routes, at the document's paths.

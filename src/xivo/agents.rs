@@ -38,3 +38,24 @@ pub async fn list(ctx: Ctx) -> Result<Response, XivoError> {
         .decode()?;
     super::json(&agents)
 }
+
+/// The statement that stores `agent` (a provider state's record).
+pub fn insert(agent: &Agent) -> Statement {
+    Statement::new(
+        "INSERT INTO xivo_agents (id, autologoff, \"group\", language, firstname, passwd, \
+         lastname, number, context, numgroup, preprocess_subroutine, description) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(agent.id)
+    .bind(agent.autologoff)
+    .bind(agent.group.clone())
+    .bind(agent.language.clone())
+    .bind(agent.firstname.clone())
+    .bind(agent.passwd.clone())
+    .bind(agent.lastname.clone())
+    .bind(agent.number.clone())
+    .bind(agent.context.clone())
+    .bind(agent.numgroup)
+    .bind(agent.preprocess_subroutine.clone())
+    .bind(agent.description.clone())
+}

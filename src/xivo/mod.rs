@@ -3,6 +3,7 @@
 //! resource. Choices where the document is silent: `docs/xivo.md`.
 
 mod agents;
+mod dataset;
 mod error;
 mod negotiation;
 mod queues;
@@ -14,6 +15,7 @@ use http::header::CONTENT_TYPE as CONTENT_TYPE_HEADER;
 
 use crate::app::AppState;
 
+pub use dataset::statements as dataset;
 pub use error::{error_response, XivoError};
 
 /// Every XiVO path starts here.

@@ -49,3 +49,35 @@ pub async fn list(ctx: Ctx) -> Result<Response, XivoError> {
         .decode()?;
     super::json(&queues)
 }
+
+/// The statement that stores `queue` (a provider state's record).
+pub fn insert(queue: &Queue) -> Statement {
+    Statement::new(
+        "INSERT INTO xivo_queues (id, name, displayname, number, context, data_quality, \
+         hitting_callee, hitting_caller, retries, ring, transfer_user, transfer_call, \
+         write_caller, write_calling, url, announceoverride, timeout, preprocess_subroutine, \
+         announce_holdtime, waittime, waitratio) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(queue.id)
+    .bind(queue.name.clone())
+    .bind(queue.displayname.clone())
+    .bind(queue.number.clone())
+    .bind(queue.context.clone())
+    .bind(queue.data_quality)
+    .bind(queue.hitting_callee)
+    .bind(queue.hitting_caller)
+    .bind(queue.retries)
+    .bind(queue.ring)
+    .bind(queue.transfer_user)
+    .bind(queue.transfer_call)
+    .bind(queue.write_caller)
+    .bind(queue.write_calling)
+    .bind(queue.url.clone())
+    .bind(queue.announceoverride.clone())
+    .bind(queue.timeout)
+    .bind(queue.preprocess_subroutine.clone())
+    .bind(queue.announce_holdtime)
+    .bind(queue.waittime)
+    .bind(queue.waitratio)
+}

@@ -1,0 +1,340 @@
+//! Loading a fixtures folder: the cases, settings, endpoints, datasets and
+//! expected failures, checked together so that a broken fixture is a clear
+//! harness error, never a confusing failure later.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+
+use crate::model::{Auth, Capture, Case, DocumentEndpoints, Setting, Step, APIS};
+use crate::redact::Template;
+use crate::vars;
+
+/// Everything under a fixtures folder.
+#[derive(Debug, Clone)]
+pub struct Fixtures {
+    pub root: PathBuf,
+    /// Sorted by id.
+    pub cases: Vec<Case>,
+    pub settings: IndexMap<String, Setting>,
+    /// Document file name → its endpoints.
+    pub endpoints: IndexMap<String, DocumentEndpoints>,
+    /// Dataset names (files `datasets/<name>.json`).
+    pub datasets: BTreeSet<String>,
+}
+
+/// Cases known not to pass against one implementation, and why: case ids or
+/// `<api>/*`, as in `fixtures/expected-failures.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct ExpectedFailures(IndexMap<String, String>);
+
+impl ExpectedFailures {
+    /// Why this case is expected to fail, if it is.
+    pub fn reason(&self, case_id: &str) -> Option<&str> {
+        let api = case_id.split('/').next().unwrap_or_default();
+        self.0
+            .get(case_id)
+            .or_else(|| self.0.get(&format!("{api}/*")))
+            .map(String::as_str)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, String> {
+    toml::from_str(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn files(dir: &Path, extension: &str) -> Result<Vec<PathBuf>, String> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == extension))
+        .collect();
+    found.sort();
+    Ok(found)
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+impl Fixtures {
+    /// Loads and checks every file; the error lists every problem found.
+    pub fn load(root: &Path) -> Result<Self, Vec<String>> {
+        let mut errors = Vec::new();
+        let mut note = |result: Result<(), String>| {
+            if let Err(e) = result {
+                errors.push(e);
+            }
+        };
+
+        let settings: IndexMap<String, Setting> = parse_toml(&root.join("settings.toml"))
+            .unwrap_or_else(|e| {
+                note(Err(e));
+                IndexMap::new()
+            });
+        let endpoints: IndexMap<String, DocumentEndpoints> =
+            parse_toml(&root.join("endpoints.toml")).unwrap_or_else(|e| {
+                note(Err(e));
+                IndexMap::new()
+            });
+        let datasets: BTreeSet<String> = files(&root.join("datasets"), "json")
+            .unwrap_or_else(|e| {
+                note(Err(e));
+                Vec::new()
+            })
+            .iter()
+            .map(|p| stem(p))
+            .collect();
+
+        let mut cases = Vec::new();
+        for (api, _) in APIS {
+            let paths = files(&root.join(api), "toml").unwrap_or_else(|e| {
+                note(Err(e));
+                Vec::new()
+            });
+            for path in paths {
+                match parse_toml::<Case>(&path) {
+                    Ok(mut case) => {
+                        case.api = api.to_owned();
+                        case.id = format!("{api}/{}", stem(&path));
+                        cases.push(case);
+                    }
+                    Err(e) => note(Err(e)),
+                }
+            }
+        }
+        cases.sort_by(|a, b| a.id.cmp(&b.id));
+
+        let fixtures = Self {
+            root: root.to_owned(),
+            cases,
+            settings,
+            endpoints,
+            datasets,
+        };
+        for case in &fixtures.cases {
+            for problem in fixtures.check(case) {
+                errors.push(format!("{}: {problem}", case.id));
+            }
+        }
+        if errors.is_empty() {
+            Ok(fixtures)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// Reads a list of expected failures; every entry must name a case.
+    pub fn expected_failures(&self, path: &Path) -> Result<ExpectedFailures, Vec<String>> {
+        let list: IndexMap<String, String> = parse_toml(path).map_err(|e| vec![e])?;
+        let unknown: Vec<String> = list
+            .keys()
+            .filter(|pattern| match pattern.strip_suffix("/*") {
+                Some(api) => !APIS.iter().any(|(a, _)| *a == api),
+                None => !self.cases.iter().any(|c| &c.id == *pattern),
+            })
+            .map(|pattern| format!("{}: {pattern:?} names no case", path.display()))
+            .collect();
+        if unknown.is_empty() {
+            Ok(ExpectedFailures(list))
+        } else {
+            Err(unknown)
+        }
+    }
+
+    pub fn snapshot_dir(&self, api: &str) -> PathBuf {
+        self.root.join(api).join("snapshots")
+    }
+
+    pub fn snapshot_path(&self, case: &Case) -> PathBuf {
+        self.snapshot_dir(&case.api).join(format!(
+            "{}.snap",
+            case.id.rsplit('/').next().unwrap_or_default()
+        ))
+    }
+
+    pub fn dataset_path(&self, name: &str) -> PathBuf {
+        self.root.join("datasets").join(format!("{name}.json"))
+    }
+
+    /// Every problem of one case.
+    fn check(&self, case: &Case) -> Vec<String> {
+        let mut problems = Vec::new();
+        let name = case.id.rsplit('/').next().unwrap_or_default();
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            problems.push("a case's file name uses only a-z, 0-9 and _".to_owned());
+        }
+        match self.endpoints.get(&case.document) {
+            None => problems.push(format!(
+                "document {:?} is not in endpoints.toml",
+                case.document
+            )),
+            Some(listed) => {
+                if listed.api != case.api {
+                    problems.push(format!(
+                        "document {:?} belongs to API {:?}",
+                        case.document, listed.api
+                    ));
+                }
+                if !listed.endpoints.contains(&case.endpoint) {
+                    problems.push(format!(
+                        "endpoint {:?} is not listed for {} in endpoints.toml",
+                        case.endpoint, case.document
+                    ));
+                }
+            }
+        }
+        if case.tags.first() != Some(&case.api) {
+            problems.push(format!("the first tag must be the API, {:?}", case.api));
+        }
+        let effects = case
+            .tags
+            .iter()
+            .filter(|t| *t == "reads" || *t == "mutates")
+            .count();
+        if effects != 1
+            || !matches!(
+                case.tags.last().map(String::as_str),
+                Some("reads" | "mutates")
+            )
+        {
+            problems.push("the last tag must be exactly one of reads and mutates".to_owned());
+        }
+        if case.tags.len() < 3 {
+            problems
+                .push("tags name the API, at least one resource, then reads or mutates".to_owned());
+        }
+        if let Some(state) = &case.state {
+            if !self.datasets.contains(state) {
+                problems.push(format!("state {state:?} has no datasets/{state}.json"));
+            }
+        }
+        if case.steps.is_empty() {
+            problems.push("a case has at least one step".to_owned());
+        }
+        let mut known: BTreeSet<String> = self.settings.keys().cloned().collect();
+        for (i, step) in case.steps.iter().enumerate() {
+            for problem in check_step(step, &known) {
+                problems.push(format!("step {}: {problem}", i + 1));
+            }
+            known.extend(step.capture.keys().cloned());
+        }
+        problems
+    }
+}
+
+/// Every text of a step that may hold variables.
+pub fn step_texts(step: &Step) -> Vec<&str> {
+    let mut texts = vec![step.path.as_str()];
+    texts.extend(step.query.values().map(String::as_str));
+    texts.extend(step.headers.values().map(String::as_str));
+    match &step.auth {
+        Some(Auth::Basic(user, password)) => texts.extend([user.as_str(), password.as_str()]),
+        Some(Auth::Bearer(token)) => texts.push(token),
+        None => {}
+    }
+    texts.extend(step.json.as_deref());
+    texts.extend(step.body.as_deref());
+    if let Some(form) = &step.form {
+        texts.extend(form.values().map(String::as_str));
+    }
+    texts
+}
+
+fn check_step(step: &Step, known: &BTreeSet<String>) -> Vec<String> {
+    let mut problems = Vec::new();
+    const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
+    if !METHODS.contains(&step.method.as_str()) {
+        problems.push(format!(
+            "method {:?} is not one of {}",
+            step.method,
+            METHODS.join(", ")
+        ));
+    }
+    // A path is a path, or a captured one (a Location header).
+    if !(step.path.starts_with('/') || step.path.starts_with("{{")) || step.path.contains('?') {
+        problems.push(
+            "the path starts with / (or is a variable) and has no query (use `query`)".to_owned(),
+        );
+    }
+    let bodies = [
+        step.json.is_some(),
+        step.body.is_some(),
+        step.form.is_some(),
+    ];
+    if bodies.iter().filter(|b| **b).count() > 1 {
+        problems.push("at most one of json, body and form".to_owned());
+    }
+    for text in step_texts(step) {
+        for name in vars::names(text) {
+            if !known.contains(name) {
+                problems.push(format!(
+                    "{{{{{name}}}}} is neither a setting nor captured by an earlier step"
+                ));
+            }
+        }
+    }
+    // Variables stand for strings or numbers: with each replaced by 0 the
+    // text must be JSON.
+    let zeros: IndexMap<String, String> =
+        known.iter().map(|k| (k.clone(), "0".to_owned())).collect();
+    if let Some(json) = &step.json {
+        if let Ok(text) = vars::substitute(json, &zeros) {
+            if let Err(e) = serde_json::from_str::<serde_json::Value>(&text) {
+                problems.push(format!("json is not JSON: {e}"));
+            }
+        }
+    }
+    if let Some(body) = step.documented.as_ref().and_then(|d| d.body.as_ref()) {
+        if let Err(e) = serde_json::from_str::<serde_json::Value>(body) {
+            problems.push(format!("documented.body is not JSON: {e}"));
+        }
+    }
+    for (location, template) in &step.redact {
+        if !(location.is_empty() || location.starts_with('/') || location.starts_with("header:")) {
+            problems.push(format!(
+                "redact key {location:?} is a JSON pointer (\"\" for the whole body) or header:<name>"
+            ));
+        }
+        if let Some(header) = location.strip_prefix("header:") {
+            if !step
+                .headers_kept
+                .iter()
+                .any(|h| h.eq_ignore_ascii_case(header))
+            {
+                problems.push(format!(
+                    "redact {location:?}: that header is not in headers_kept"
+                ));
+            }
+        }
+        if let Err(e) = Template::parse(template) {
+            problems.push(format!("redact {location:?}: {e}"));
+        }
+    }
+    for (name, capture) in &step.capture {
+        if let Capture::Json(pointer) = capture {
+            if !pointer.is_empty() && !pointer.starts_with('/') {
+                problems.push(format!("capture {name}: {pointer:?} is not a JSON pointer"));
+            }
+        }
+    }
+    problems
+}

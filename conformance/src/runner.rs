@@ -1,0 +1,604 @@
+//! The runner: turns steps into HTTP requests, loads provider states, records
+//! and judges the answers. Cases of one API run one after another (they may
+//! share its data); the APIs run side by side.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use indexmap::IndexMap;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::compare;
+use crate::load::{ExpectedFailures, Fixtures};
+use crate::model::{Auth, Capture, Case, Step};
+use crate::problem::{Against, Difference, Problem};
+use crate::record::{render, RawResponse, Record};
+use crate::snapshot;
+use crate::vars;
+
+/// How to reach the implementation under test.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// E.g. `http://127.0.0.1:8787`, without a trailing slash.
+    pub base_url: String,
+    /// The run's settings (`{{xivo_username}}`, ...).
+    pub vars: IndexMap<String, String>,
+    /// Where provider states are loaded; default `<base URL>/__conformance/state`.
+    pub state_url: Option<String>,
+    pub state_token: Option<String>,
+    /// How long one request may take.
+    pub timeout: Duration,
+}
+
+/// A request as sent, kept to print a `curl` line that reproduces it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SentRequest {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    /// HTTP Basic user name and password.
+    pub basic: Option<(String, String)>,
+    pub body: Option<String>,
+}
+
+/// Quotes for a POSIX shell, leaving `${CONFORMANCE_...}` references to
+/// expand, so that a reproduced request never shows a secret but still works.
+fn shell_quote(text: &str) -> String {
+    let quoted = format!("'{}'", text.replace('\'', r"'\''"));
+    let mut out = String::with_capacity(quoted.len());
+    let mut rest = quoted.as_str();
+    while let Some(start) = rest.find("${CONFORMANCE_") {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        out.push_str(&format!("'\"{}\"'", &rest[start..=start + end]));
+        rest = &rest[start + end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+impl SentRequest {
+    /// A `curl` command that sends this request again.
+    pub fn curl(&self) -> String {
+        let mut command = format!("curl -i -X {} {}", self.method, shell_quote(&self.url));
+        if let Some((user, password)) = &self.basic {
+            command.push_str(&format!(
+                " -u {}",
+                shell_quote(&format!("{user}:{password}"))
+            ));
+        }
+        for (name, value) in &self.headers {
+            command.push_str(&format!(" -H {}", shell_quote(&format!("{name}: {value}"))));
+        }
+        if let Some(body) = &self.body {
+            command.push_str(&format!(" --data-raw {}", shell_quote(body)));
+        }
+        command
+    }
+}
+
+/// What running a case's steps gave, before any snapshot is looked at.
+#[derive(Debug, Clone, Default)]
+pub struct Execution {
+    pub records: Vec<Record>,
+    /// Problems found while running: documented answers, forms, JSON, time.
+    pub problems: Vec<Problem>,
+    /// The run could not go on for a reason that is not the implementation's
+    /// answer (unreachable server, missing setting, refused provider state).
+    pub harness_error: Option<String>,
+    /// The requests sent, one per step run, with secret settings shown as
+    /// `${CONFORMANCE_<NAME>}`.
+    pub requests: Vec<SentRequest>,
+    /// The case stopped before its last step (a timeout, a failed capture).
+    pub stopped: bool,
+}
+
+impl Execution {
+    /// The snapshot text of the records.
+    pub fn rendered(&self) -> String {
+        render(&self.records)
+    }
+}
+
+/// A case's verdict against its snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Pass,
+    Fail(Vec<Problem>),
+    MissingSnapshot,
+    HarnessError(String),
+}
+
+/// The verdict once the list of expected failures is applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Pass,
+    Fail,
+    MissingSnapshot,
+    HarnessError,
+    ExpectedFailure,
+    UnexpectedPass,
+}
+
+/// A case, what it gave, and the verdict.
+#[derive(Debug, Clone)]
+pub struct CaseResult {
+    pub case: Case,
+    pub execution: Execution,
+    pub outcome: Outcome,
+    pub expected_failure: Option<String>,
+    pub duration: Duration,
+}
+
+impl CaseResult {
+    pub fn verdict(&self) -> Verdict {
+        match (&self.outcome, &self.expected_failure) {
+            (Outcome::Pass, Some(_)) => Verdict::UnexpectedPass,
+            (_, Some(_)) => Verdict::ExpectedFailure,
+            (Outcome::Pass, None) => Verdict::Pass,
+            (Outcome::Fail(_), None) => Verdict::Fail,
+            (Outcome::MissingSnapshot, None) => Verdict::MissingSnapshot,
+            (Outcome::HarnessError(_), None) => Verdict::HarnessError,
+        }
+    }
+
+    /// The request to reproduce: the step of the first problem, or the last sent.
+    pub fn failing_request(&self) -> Option<&SentRequest> {
+        let step = match &self.outcome {
+            Outcome::Fail(problems) => problems.iter().find_map(Problem::step),
+            _ => None,
+        };
+        step.and_then(|s| self.execution.requests.get(s - 1))
+            .or_else(|| self.execution.requests.last())
+    }
+}
+
+pub struct Runner {
+    client: reqwest::Client,
+    options: RunOptions,
+    fixtures: Arc<Fixtures>,
+}
+
+enum Sent {
+    Answer(RawResponse),
+    Timeout,
+}
+
+impl Runner {
+    pub fn new(fixtures: Arc<Fixtures>, mut options: RunOptions) -> Result<Self, String> {
+        options.base_url = options.base_url.trim_end_matches('/').to_owned();
+        url::Url::parse(&options.base_url)
+            .map_err(|e| format!("base URL {:?}: {e}", options.base_url))?;
+        let client = reqwest::Client::builder()
+            .timeout(options.timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| format!("HTTP client: {e}"))?;
+        Ok(Self {
+            client,
+            options,
+            fixtures,
+        })
+    }
+
+    pub fn fixtures(&self) -> &Fixtures {
+        &self.fixtures
+    }
+
+    /// Runs a case's steps in order (after loading its state, if any).
+    pub async fn execute(&self, case: &Case) -> Execution {
+        let mut execution = Execution::default();
+        if let Some(state) = &case.state {
+            if let Err(error) = self.load_state(state).await {
+                execution.harness_error = Some(error);
+                return execution;
+            }
+        }
+        let mut vars = self.options.vars.clone();
+        let mut shown = self.shown(&vars);
+        for (i, step) in case.steps.iter().enumerate() {
+            let number = i + 1;
+            let request = match self.build(step, &vars) {
+                Ok(request) => request,
+                Err(name) => {
+                    execution.harness_error = Some(format!(
+                        "step {number} needs {{{{{name}}}}}: set it with --var {name}=... or CONFORMANCE_{}",
+                        name.to_ascii_uppercase()
+                    ));
+                    return execution;
+                }
+            };
+            execution
+                .requests
+                .push(self.build(step, &shown).unwrap_or_else(|_| request.clone()));
+            let response = match self.send(&request).await {
+                Ok(Sent::Answer(response)) => response,
+                Ok(Sent::Timeout) => {
+                    execution.problems.push(Problem::Timeout {
+                        step: number,
+                        seconds: self.options.timeout.as_secs(),
+                    });
+                    execution.stopped = true;
+                    return execution;
+                }
+                Err(error) => {
+                    execution.harness_error = Some(error);
+                    return execution;
+                }
+            };
+            let (record, problems) = Record::of(step, number, &response);
+            execution.problems.extend(problems);
+            execution
+                .problems
+                .extend(documented_problems(step, number, &response));
+            execution.records.push(record);
+            for (name, capture) in &step.capture {
+                match captured(capture, &response) {
+                    Ok(value) => {
+                        shown.insert(name.clone(), value.clone());
+                        vars.insert(name.clone(), value);
+                    }
+                    Err(reason) => {
+                        execution.problems.push(Problem::Capture {
+                            step: number,
+                            name: name.clone(),
+                            reason,
+                        });
+                        execution.stopped = number < case.steps.len();
+                        return execution;
+                    }
+                }
+            }
+        }
+        execution
+    }
+
+    /// Compares an execution with the case's snapshot file.
+    pub fn judge(&self, case: &Case, execution: &Execution) -> Outcome {
+        if let Some(error) = &execution.harness_error {
+            return Outcome::HarnessError(error.clone());
+        }
+        let stored = match snapshot::read(&self.fixtures.snapshot_path(case)) {
+            Ok(stored) => stored,
+            Err(error) => return Outcome::HarnessError(error),
+        };
+        let mut problems = execution.problems.clone();
+        match stored {
+            None if problems.is_empty() => return Outcome::MissingSnapshot,
+            None => {}
+            Some(stored) => {
+                let actual = serde_json::to_value(&execution.records).unwrap_or(Value::Null);
+                let actual = crate::record::canonical(&actual);
+                match compare::against_snapshot(&stored, &actual, !execution.stopped) {
+                    Ok(found) => problems.extend(found),
+                    Err(error) => return Outcome::HarnessError(error),
+                }
+            }
+        }
+        if problems.is_empty() {
+            Outcome::Pass
+        } else {
+            Outcome::Fail(problems)
+        }
+    }
+
+    pub async fn run(&self, case: &Case, expected: &ExpectedFailures) -> CaseResult {
+        let started = Instant::now();
+        let execution = self.execute(case).await;
+        let outcome = self.judge(case, &execution);
+        CaseResult {
+            expected_failure: expected.reason(&case.id).map(str::to_owned),
+            case: case.clone(),
+            execution,
+            outcome,
+            duration: started.elapsed(),
+        }
+    }
+
+    /// Runs `cases`: each API's cases in order, at most `jobs` APIs at once,
+    /// calling `progress` as each case ends. Results come in case order.
+    pub async fn run_all(
+        self: Arc<Self>,
+        cases: Vec<Case>,
+        expected: Arc<ExpectedFailures>,
+        jobs: usize,
+        progress: Arc<dyn Fn(&CaseResult) + Send + Sync>,
+    ) -> Vec<CaseResult> {
+        let order: Vec<String> = cases.iter().map(|c| c.id.clone()).collect();
+        let mut lanes: IndexMap<String, Vec<Case>> = IndexMap::new();
+        for case in cases {
+            lanes.entry(case.api.clone()).or_default().push(case);
+        }
+        let permits = Arc::new(tokio::sync::Semaphore::new(jobs.max(1)));
+        let mut handles = Vec::new();
+        for (_, lane) in lanes {
+            let runner = self.clone();
+            let expected = expected.clone();
+            let permits = permits.clone();
+            let progress = progress.clone();
+            handles.push(tokio::spawn(async move {
+                let _permit = permits.acquire_owned().await;
+                let mut results = Vec::new();
+                for case in lane {
+                    let result = runner.run(&case, &expected).await;
+                    progress(&result);
+                    results.push(result);
+                }
+                results
+            }));
+        }
+        let mut results = Vec::new();
+        for handle in handles {
+            if let Ok(lane) = handle.await {
+                results.extend(lane);
+            }
+        }
+        results.sort_by_key(|r| order.iter().position(|id| *id == r.case.id));
+        results
+    }
+
+    /// The variables as a reproduced request shows them: secret settings as
+    /// references to their environment variables.
+    fn shown(&self, vars: &IndexMap<String, String>) -> IndexMap<String, String> {
+        vars.iter()
+            .map(|(name, value)| {
+                let secret = self.fixtures.settings.get(name).is_some_and(|s| s.secret);
+                let value = if secret {
+                    format!("${{CONFORMANCE_{}}}", name.to_ascii_uppercase())
+                } else {
+                    value.clone()
+                };
+                (name.clone(), value)
+            })
+            .collect()
+    }
+
+    async fn load_state(&self, name: &str) -> Result<(), String> {
+        let token = self.options.state_token.as_deref().ok_or_else(|| {
+            format!("the case needs provider state {name:?}: give --state-token (or CONFORMANCE_STATE_TOKEN)")
+        })?;
+        let path = self.fixtures.dataset_path(name);
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = vars::substitute(&text, &self.options.vars).map_err(|missing| {
+            format!("dataset {name:?} needs {{{{{missing}}}}}: set it with --var {missing}=...")
+        })?;
+        let dataset: Value =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let body = serde_json::json!({ "state": name, "dataset": dataset }).to_string();
+        let url = self
+            .options
+            .state_url
+            .clone()
+            .unwrap_or_else(|| format!("{}/__conformance/state", self.options.base_url));
+        let request = SentRequest {
+            method: "POST".into(),
+            url,
+            headers: vec![
+                ("authorization".into(), format!("Bearer {token}")),
+                ("content-type".into(), "application/json".into()),
+            ],
+            basic: None,
+            body: Some(body),
+        };
+        match self.send(&request).await? {
+            Sent::Answer(response) if (200..300).contains(&response.status) => Ok(()),
+            Sent::Answer(response) => Err(format!(
+                "the implementation refused provider state {name:?}: {} {}",
+                response.status,
+                String::from_utf8_lossy(&response.body)
+            )),
+            Sent::Timeout => Err(format!("loading provider state {name:?} timed out")),
+        }
+    }
+
+    /// The request a step becomes with `vars`; the error is a missing name.
+    fn build(&self, step: &Step, vars: &IndexMap<String, String>) -> Result<SentRequest, String> {
+        let sub = |text: &str| vars::substitute(text, vars);
+        let path = sub(&step.path)?;
+        // A captured Location may be a whole URL.
+        let mut url = if path.starts_with("http://") || path.starts_with("https://") {
+            path
+        } else {
+            format!("{}{path}", self.options.base_url)
+        };
+        if !step.query.is_empty() {
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            for (name, value) in &step.query {
+                query.append_pair(name, &sub(value)?);
+            }
+            url = format!("{url}?{}", query.finish());
+        }
+        let mut headers = Vec::new();
+        for (name, value) in &step.headers {
+            headers.push((name.to_ascii_lowercase(), sub(value)?));
+        }
+        let mut basic = None;
+        match &step.auth {
+            Some(Auth::Basic(user, password)) => basic = Some((sub(user)?, sub(password)?)),
+            Some(Auth::Bearer(token)) => {
+                headers.push(("authorization".into(), format!("Bearer {}", sub(token)?)));
+            }
+            None => {}
+        }
+        let has_type = headers.iter().any(|(n, _)| n == "content-type");
+        let body = if let Some(json) = &step.json {
+            if !has_type {
+                headers.push(("content-type".into(), "application/json".into()));
+            }
+            Some(sub(json)?)
+        } else if let Some(form) = &step.form {
+            if !has_type {
+                headers.push((
+                    "content-type".into(),
+                    "application/x-www-form-urlencoded".into(),
+                ));
+            }
+            let mut encoded = url::form_urlencoded::Serializer::new(String::new());
+            for (name, value) in form {
+                encoded.append_pair(name, &sub(value)?);
+            }
+            Some(encoded.finish())
+        } else {
+            step.body.as_deref().map(sub).transpose()?
+        };
+        Ok(SentRequest {
+            method: step.method.clone(),
+            url,
+            headers,
+            basic,
+            body,
+        })
+    }
+
+    async fn send(&self, request: &SentRequest) -> Result<Sent, String> {
+        let method = reqwest::Method::from_bytes(request.method.as_bytes())
+            .map_err(|e| format!("method {:?}: {e}", request.method))?;
+        let mut builder = self.client.request(method, &request.url);
+        if let Some((user, password)) = &request.basic {
+            builder = builder.basic_auth(user, Some(password));
+        }
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
+        }
+        if let Some(body) = &request.body {
+            builder = builder.body(body.clone());
+        }
+        let response = match builder.send().await {
+            Ok(response) => response,
+            Err(e) if e.is_timeout() => return Ok(Sent::Timeout),
+            Err(e) if e.is_connect() => {
+                return Err(format!(
+                    "cannot connect to {}: {}",
+                    request.url,
+                    error_chain(&e)
+                ))
+            }
+            Err(e) => {
+                return Err(format!(
+                    "{} {}: {}",
+                    request.method,
+                    request.url,
+                    error_chain(&e)
+                ))
+            }
+        };
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        match response.bytes().await {
+            Ok(body) => Ok(Sent::Answer(RawResponse {
+                status,
+                headers,
+                body: body.to_vec(),
+            })),
+            Err(e) if e.is_timeout() => Ok(Sent::Timeout),
+            Err(e) => Err(format!(
+                "reading the answer of {}: {}",
+                request.url,
+                error_chain(&e)
+            )),
+        }
+    }
+}
+
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    text
+}
+
+fn captured(capture: &Capture, response: &RawResponse) -> Result<String, String> {
+    match capture {
+        Capture::Header(name) => response
+            .header(name)
+            .map(str::to_owned)
+            .ok_or_else(|| format!("no {name} header in the answer")),
+        Capture::Json(pointer) => {
+            let body = response.json().ok_or("the answer is not JSON")?;
+            match body.pointer(pointer) {
+                Some(Value::String(s)) => Ok(s.clone()),
+                Some(Value::Null) | None => Err(format!("nothing at {pointer}")),
+                Some(other) => Ok(other.to_string()),
+            }
+        }
+    }
+}
+
+fn normalize_header(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// Checks an answer against what the document shows for the step.
+fn documented_problems(step: &Step, number: usize, response: &RawResponse) -> Vec<Problem> {
+    let Some(documented) = &step.documented else {
+        return Vec::new();
+    };
+    let problem = |difference| Problem::Differs {
+        step: number,
+        against: Against::Document,
+        difference,
+    };
+    let mut problems = Vec::new();
+    if documented.status != response.status {
+        problems.push(problem(Difference::Value {
+            path: "$.status".into(),
+            expected: documented.status.into(),
+            actual: response.status.into(),
+        }));
+    }
+    for (name, want) in &documented.headers {
+        let path = format!("$.headers.{}", name.to_ascii_lowercase());
+        match response.header(name) {
+            None => problems.push(problem(Difference::Missing {
+                path,
+                expected: want.clone().into(),
+            })),
+            Some(got) if normalize_header(got) != normalize_header(want) => {
+                problems.push(problem(Difference::Value {
+                    path,
+                    expected: want.clone().into(),
+                    actual: got.into(),
+                }))
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(body) = &documented.body {
+        let Ok(want) = serde_json::from_str::<Value>(body) else {
+            return problems;
+        };
+        let text = String::from_utf8_lossy(&response.body);
+        let got = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|_| Value::String(text.into_owned()))
+        };
+        problems.extend(
+            compare::diff_documented(&want, &got)
+                .into_iter()
+                .map(|d| problem(d.moved(|path| format!("$.body{}", &path[1..])))),
+        );
+    }
+    problems
+}

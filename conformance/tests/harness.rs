@@ -1,0 +1,727 @@
+//! The harness itself, against mock implementations (wiremock): a conforming
+//! one passes, and every kind of deviation is reported precisely; the CLI's
+//! exit codes and its JUnit report.
+
+use std::path::Path;
+use std::process::Output;
+use std::sync::Arc;
+use std::time::Duration;
+
+use conformance::load::ExpectedFailures;
+use conformance::problem::{Against, Difference};
+use conformance::{Fixtures, Outcome, Problem, RunOptions, Runner};
+use serde_json::json;
+use wiremock::matchers::{body_json, header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// A fixtures folder with one XiVO case, `xivo/thing`.
+fn fixtures_with(case: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("settings.toml"),
+        "[user]\ndescription = \"a user name\"\ndefault = \"jane\"\n\n\
+         [password]\ndescription = \"a password\"\nsecret = true\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("endpoints.toml"),
+        "[\"xivo-restapi.rst\"]\napi = \"xivo\"\nendpoints = [\"GET /things\", \"POST /login\"]\n",
+    )
+    .unwrap();
+    std::fs::create_dir_all(root.join("xivo/snapshots")).unwrap();
+    std::fs::create_dir_all(root.join("datasets")).unwrap();
+    std::fs::write(
+        root.join("datasets/two-things.json"),
+        r#"{"api": "xivo", "description": "two things", "records": {"things": [{"id": 1, "owner": "{{user}}"}]}}"#,
+    )
+    .unwrap();
+    std::fs::write(root.join("xivo/thing.toml"), case).unwrap();
+    dir
+}
+
+const THING_CASE: &str = r#"
+title = "Get a thing"
+document = "xivo-restapi.rst"
+endpoint = "GET /things"
+tags = ["xivo", "things", "reads"]
+
+[[steps]]
+method = "GET"
+path = "/things"
+query = { owner = "{{user}}" }
+headers_kept = ["content-type", "location"]
+redact = { "/id" = "[uuid]" }
+
+[steps.documented]
+status = 200
+body = '''{"id": "[uuid]", "name": "lamp", "...": "..."}'''
+"#;
+
+fn thing() -> serde_json::Value {
+    json!({
+        "id": "0b6c1f53-8a5d-4f65-9d0e-6a0f3f4c2b1a",
+        "name": "lamp",
+        "count": 3,
+        "created_at": "2016-07-18T10:49:18.000Z"
+    })
+}
+
+fn answer(body: serde_json::Value) -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .set_body_json(body)
+        .insert_header("location", "/things/1")
+}
+
+async fn serving(response: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/things"))
+        .respond_with(response)
+        .mount(&server)
+        .await;
+    server
+}
+
+fn runner(root: &Path, base_url: &str, timeout: Duration) -> Runner {
+    let fixtures = Arc::new(Fixtures::load(root).expect("valid fixtures"));
+    let vars = [
+        ("user".to_owned(), "jane".to_owned()),
+        ("password".to_owned(), "hunter2".to_owned()),
+    ]
+    .into_iter()
+    .collect();
+    Runner::new(
+        fixtures,
+        RunOptions {
+            base_url: base_url.to_owned(),
+            vars,
+            state_url: None,
+            state_token: Some("state-secret".to_owned()),
+            timeout,
+        },
+    )
+    .unwrap()
+}
+
+/// Runs the case once against a conforming mock and stores its answer as the
+/// snapshot, as a reviewer accepting it would.
+async fn accepted_fixtures() -> tempfile::TempDir {
+    let dir = fixtures_with(THING_CASE);
+    let server = serving(answer(thing())).await;
+    let runner = runner(dir.path(), &server.uri(), Duration::from_secs(5));
+    let case = &runner.fixtures().cases[0];
+    let execution = runner.execute(case).await;
+    assert_eq!(runner.judge(case, &execution), Outcome::MissingSnapshot);
+    let snap = format!("---\nsource: tests\n---\n{}\n", execution.rendered());
+    std::fs::write(dir.path().join("xivo/snapshots/thing.snap"), snap).unwrap();
+    dir
+}
+
+async fn problems_against(response: ResponseTemplate) -> Vec<Problem> {
+    let dir = accepted_fixtures().await;
+    let server = serving(response).await;
+    let runner = runner(dir.path(), &server.uri(), Duration::from_secs(1));
+    let case = &runner.fixtures().cases[0];
+    let execution = runner.execute(case).await;
+    match runner.judge(case, &execution) {
+        Outcome::Fail(problems) => problems,
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+fn snapshot_difference(problems: &[Problem]) -> Vec<&Difference> {
+    problems
+        .iter()
+        .filter_map(|p| match p {
+            Problem::Differs {
+                against: Against::Snapshot,
+                difference,
+                ..
+            } => Some(difference),
+            _ => None,
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_conforming_implementation_passes() {
+    let dir = accepted_fixtures().await;
+    let server = serving(answer(thing())).await;
+    let runner = runner(dir.path(), &server.uri(), Duration::from_secs(5));
+    let case = &runner.fixtures().cases[0];
+
+    let execution = runner.execute(case).await;
+
+    assert_eq!(runner.judge(case, &execution), Outcome::Pass);
+    let snapshot = std::fs::read_to_string(dir.path().join("xivo/snapshots/thing.snap")).unwrap();
+    assert!(snapshot.contains("\"id\": \"[uuid]\""), "{snapshot}");
+    assert!(
+        snapshot.contains("\"created_at\": \"[datetime]\""),
+        "{snapshot}"
+    );
+    assert!(
+        snapshot.contains("\"request\": \"GET /things\""),
+        "{snapshot}"
+    );
+    assert!(execution.requests[0].url.ends_with("/things?owner=jane"));
+}
+
+#[tokio::test]
+async fn a_wrong_status_is_reported_against_snapshot_and_document() {
+    let problems = problems_against(
+        ResponseTemplate::new(201)
+            .set_body_json(thing())
+            .insert_header("location", "/things/1"),
+    )
+    .await;
+
+    let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(
+        messages.contains(&"step 1: $.status: the snapshot has 200, got 201".to_owned()),
+        "{messages:?}"
+    );
+    assert!(
+        messages.contains(&"step 1: $.status: the document has 200, got 201".to_owned()),
+        "{messages:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_missing_field_is_located() {
+    let mut body = thing();
+    body.as_object_mut().unwrap().remove("count");
+
+    let problems = problems_against(answer(body)).await;
+
+    assert_eq!(
+        snapshot_difference(&problems),
+        [&Difference::Missing {
+            path: "$.body.count".into(),
+            expected: json!(3)
+        }]
+    );
+}
+
+#[tokio::test]
+async fn an_extra_field_is_located() {
+    let mut body = thing();
+    body["secret"] = json!("s3cr3t");
+
+    let problems = problems_against(answer(body)).await;
+
+    assert_eq!(
+        snapshot_difference(&problems),
+        [&Difference::Extra {
+            path: "$.body.secret".into(),
+            actual: json!("s3cr3t")
+        }]
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_type_is_located() {
+    let mut body = thing();
+    body["count"] = json!("3");
+
+    let problems = problems_against(answer(body)).await;
+
+    assert_eq!(
+        snapshot_difference(&problems),
+        [&Difference::Type {
+            path: "$.body.count".into(),
+            expected: json!(3),
+            actual: json!("3")
+        }]
+    );
+    assert_eq!(
+        problems[0].to_string(),
+        "step 1: $.body.count: the snapshot has a number 3, got a string \"3\""
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_value_is_reported_against_snapshot_and_document() {
+    let mut body = thing();
+    body["name"] = json!("chair");
+
+    let problems = problems_against(answer(body)).await;
+
+    let located: Vec<(Against, &str)> = problems
+        .iter()
+        .filter_map(|p| match p {
+            Problem::Differs {
+                against,
+                difference,
+                ..
+            } => Some((*against, difference.path())),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        located.contains(&(Against::Snapshot, "$.body.name")),
+        "{located:?}"
+    );
+    assert!(
+        located.contains(&(Against::Document, "$.body.name")),
+        "{located:?}"
+    );
+}
+
+#[tokio::test]
+async fn malformed_json_is_named() {
+    let response = ResponseTemplate::new(200)
+        .set_body_raw("{\"id\": ", "application/json")
+        .insert_header("location", "/things/1");
+
+    let problems = problems_against(response).await;
+
+    assert!(
+        problems
+            .iter()
+            .any(|p| matches!(p, Problem::MalformedJson { step: 1, .. })),
+        "{problems:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_redacted_value_of_the_wrong_form_fails_with_the_value_named() {
+    let mut body = thing();
+    body["id"] = json!("42");
+
+    let problems = problems_against(answer(body)).await;
+
+    assert!(problems.contains(&Problem::Form {
+        step: 1,
+        location: "$.body.id".into(),
+        placeholder: "[uuid]".into(),
+        value: json!("42"),
+    }));
+    assert!(problems
+        .iter()
+        .any(|p| p.to_string() == "step 1: $.body.id: \"42\" does not have the form [uuid]"));
+}
+
+#[tokio::test]
+async fn a_missing_header_is_named() {
+    let problems = problems_against(ResponseTemplate::new(200).set_body_json(thing())).await;
+
+    assert_eq!(
+        problems.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ["step 1: missing header location (per the snapshot)"]
+    );
+}
+
+#[tokio::test]
+async fn a_slow_answer_is_a_timeout() {
+    let problems = problems_against(answer(thing()).set_delay(Duration::from_secs(3))).await;
+
+    assert_eq!(
+        problems,
+        [Problem::Timeout {
+            step: 1,
+            seconds: 1
+        }]
+    );
+}
+
+#[tokio::test]
+async fn a_refused_connection_is_a_harness_error() {
+    let dir = accepted_fixtures().await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let runner = runner(dir.path(), &url, Duration::from_secs(2));
+    let case = &runner.fixtures().cases[0];
+
+    let execution = runner.execute(case).await;
+
+    match runner.judge(case, &execution) {
+        Outcome::HarnessError(error) => assert!(error.starts_with("cannot connect to"), "{error}"),
+        other => panic!("expected a harness error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn captures_feed_later_steps_and_states_are_loaded_first() {
+    let dir = fixtures_with(
+        r#"
+title = "Log in, then read with the token"
+document = "xivo-restapi.rst"
+endpoint = "POST /login"
+tags = ["xivo", "things", "mutates"]
+state = "two-things"
+
+[[steps]]
+method = "POST"
+path = "/login"
+json = '''{"user": "{{user}}", "tries": 1}'''
+capture = { token = { json = "/token" }, next = { header = "location" } }
+
+[[steps]]
+method = "GET"
+path = "{{next}}"
+auth = { bearer = "{{token}}" }
+"#,
+    );
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/__conformance/state"))
+        .and(header("authorization", "Bearer state-secret"))
+        .and(body_json(json!({
+            "state": "two-things",
+            "dataset": {"api": "xivo", "description": "two things", "records": {"things": [{"id": 1, "owner": "jane"}]}}
+        })))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/login"))
+        .and(body_json(json!({"user": "jane", "tries": 1})))
+        .and(header("content-type", "application/json"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .set_body_json(json!({"token": "t-123"}))
+                .insert_header("location", "/things"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/things"))
+        .and(header("authorization", "Bearer t-123"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let runner = runner(dir.path(), &server.uri(), Duration::from_secs(5));
+
+    let execution = runner.execute(&runner.fixtures().cases[0]).await;
+
+    assert_eq!(execution.harness_error, None);
+    assert_eq!(execution.problems, []);
+    assert_eq!(execution.records.len(), 2);
+    assert_eq!(execution.records[1].status, 200);
+}
+
+#[tokio::test]
+async fn a_reproduced_request_names_secrets_without_showing_them() {
+    let dir = fixtures_with(
+        r#"
+title = "Basic auth"
+document = "xivo-restapi.rst"
+endpoint = "GET /things"
+tags = ["xivo", "things", "reads"]
+
+[[steps]]
+method = "GET"
+path = "/things"
+auth = { basic = ["{{user}}", "{{password}}"] }
+"#,
+    );
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/things"))
+        .and(header("authorization", "Basic amFuZTpodW50ZXIy"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let runner = runner(dir.path(), &server.uri(), Duration::from_secs(5));
+
+    let execution = runner.execute(&runner.fixtures().cases[0]).await;
+
+    assert_eq!(execution.harness_error, None);
+    let curl = execution.requests[0].curl();
+    assert!(!curl.contains("hunter2"), "{curl}");
+    assert!(
+        curl.contains(" -u 'jane:'\"${CONFORMANCE_PASSWORD}\"''"),
+        "{curl}"
+    );
+}
+
+#[tokio::test]
+async fn a_failed_capture_stops_the_case_there() {
+    let dir = fixtures_with(
+        r#"
+title = "Capture what is not there"
+document = "xivo-restapi.rst"
+endpoint = "GET /things"
+tags = ["xivo", "things", "reads"]
+
+[[steps]]
+method = "GET"
+path = "/things"
+capture = { token = { json = "/token" } }
+
+[[steps]]
+method = "GET"
+path = "/things/{{token}}"
+"#,
+    );
+    let server = serving(answer(thing())).await;
+    let runner = runner(dir.path(), &server.uri(), Duration::from_secs(5));
+
+    let execution = runner.execute(&runner.fixtures().cases[0]).await;
+
+    assert_eq!(execution.requests.len(), 1);
+    assert_eq!(
+        execution.problems,
+        [Problem::Capture {
+            step: 1,
+            name: "token".into(),
+            reason: "nothing at /token".into()
+        }]
+    );
+}
+
+#[tokio::test]
+async fn a_redaction_can_cover_the_whole_body() {
+    let dir = fixtures_with(
+        r#"
+title = "A bare id"
+document = "xivo-restapi.rst"
+endpoint = "GET /things"
+tags = ["xivo", "things", "reads"]
+
+[[steps]]
+method = "GET"
+path = "/things"
+redact = { "" = "[id]" }
+"#,
+    );
+    let server = serving(ResponseTemplate::new(201).set_body_json(json!("17"))).await;
+    let runner = runner(dir.path(), &server.uri(), Duration::from_secs(5));
+
+    let execution = runner.execute(&runner.fixtures().cases[0]).await;
+
+    assert_eq!(execution.problems, []);
+    assert_eq!(execution.records[0].body, json!("[id]"));
+}
+
+#[test]
+fn broken_fixtures_are_refused_with_every_problem_named() {
+    let dir = fixtures_with(
+        r#"
+title = "Broken"
+document = "xivo-restapi.rst"
+endpoint = "GET /nowhere"
+tags = ["aircall", "reads"]
+state = "missing"
+
+[[steps]]
+method = "FETCH"
+path = "things?x=1"
+json = '''{"a": }'''
+body = "also"
+redact = { "id" = "[unknown]" }
+"#,
+    );
+
+    let errors = Fixtures::load(dir.path()).unwrap_err();
+
+    let all = errors.join("\n");
+    for expected in [
+        "endpoint \"GET /nowhere\" is not listed",
+        "the first tag must be the API",
+        "tags name the API, at least one resource",
+        "state \"missing\" has no datasets/missing.json",
+        "method \"FETCH\"",
+        "the path starts with /",
+        "at most one of json, body and form",
+        "json is not JSON",
+        "redact key \"id\" is a JSON pointer",
+        "holds no placeholder",
+    ] {
+        assert!(all.contains(expected), "{expected:?} not in:\n{all}");
+    }
+}
+
+#[test]
+fn an_expected_failure_must_name_a_case() {
+    let dir = fixtures_with(THING_CASE);
+    let list = dir.path().join("xfail.toml");
+    std::fs::write(
+        &list,
+        "\"xivo/nope\" = \"why\"\n\"upcall/*\" = \"not yet\"\n",
+    )
+    .unwrap();
+    let fixtures = Fixtures::load(dir.path()).unwrap();
+
+    let errors = fixtures.expected_failures(&list).unwrap_err();
+
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].contains("\"xivo/nope\" names no case"));
+    let _: ExpectedFailures = ExpectedFailures::default();
+}
+
+// The command line.
+
+async fn cli(dir: &Path, base_url: &str, extra: &[&str]) -> Output {
+    let mut args: Vec<String> = vec![
+        "--fixtures".into(),
+        dir.display().to_string(),
+        "run".into(),
+        "--base-url".into(),
+        base_url.into(),
+        "--timeout".into(),
+        "2".into(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_conformance"))
+            .args(args)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn the_cli_exits_0_when_conformant_and_writes_valid_junit() {
+    let dir = accepted_fixtures().await;
+    let server = serving(answer(thing())).await;
+    let junit = dir.path().join("report.xml");
+
+    let output = cli(
+        dir.path(),
+        &server.uri(),
+        &["--junit", junit.to_str().unwrap()],
+    )
+    .await;
+
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(stdout(&output).contains("1 passed, 0 failed"));
+    let xml = std::fs::read_to_string(junit).unwrap();
+    let document = roxmltree::Document::parse(&xml).expect("valid XML");
+    let case = document
+        .descendants()
+        .find(|n| n.has_tag_name("testcase"))
+        .unwrap();
+    assert_eq!(case.attribute("name"), Some("xivo/thing"));
+    assert_eq!(case.attribute("classname"), Some("xivo"));
+    assert!(!case.children().any(|n| n.has_tag_name("failure")));
+}
+
+#[tokio::test]
+async fn the_cli_exits_1_when_not_conformant_with_a_diff_and_a_curl_line() {
+    let dir = accepted_fixtures().await;
+    let mut body = thing();
+    body["name"] = json!("chair");
+    let server = serving(answer(body)).await;
+    let junit = dir.path().join("report.xml");
+    let json_report = dir.path().join("report.json");
+
+    let output = cli(
+        dir.path(),
+        &server.uri(),
+        &[
+            "--junit",
+            junit.to_str().unwrap(),
+            "--json",
+            json_report.to_str().unwrap(),
+        ],
+    )
+    .await;
+
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.contains("step 1: $.body.name: the snapshot has \"lamp\", got \"chair\""),
+        "{text}"
+    );
+    assert!(text.contains("reproduce: curl -i -X GET '"), "{text}");
+    assert!(text.contains("/things?owner=jane'"), "{text}");
+    let xml = std::fs::read_to_string(junit).unwrap();
+    let document = roxmltree::Document::parse(&xml).expect("valid XML");
+    let failure = document
+        .descendants()
+        .find(|n| n.has_tag_name("failure"))
+        .expect("a failure element");
+    assert_eq!(failure.attribute("message"), Some("FAIL"));
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(json_report).unwrap()).unwrap();
+    assert_eq!(report["exit_code"], 1);
+    assert_eq!(report["cases"][0]["verdict"], "fail");
+    assert_eq!(report["cases"][0]["problems"][0]["path"], "$.body.name");
+}
+
+#[tokio::test]
+async fn the_cli_exits_3_when_a_snapshot_is_missing() {
+    let dir = fixtures_with(THING_CASE);
+    let server = serving(answer(thing())).await;
+
+    let output = cli(dir.path(), &server.uri(), &[]).await;
+
+    assert_eq!(output.status.code(), Some(3));
+    assert!(stdout(&output).contains("no snapshot yet; the answer was:"));
+}
+
+#[tokio::test]
+async fn the_cli_exits_2_when_the_server_cannot_be_reached() {
+    let dir = accepted_fixtures().await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+
+    let output = cli(dir.path(), &url, &[]).await;
+
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stdout(&output).contains("harness error: cannot connect to"));
+}
+
+#[tokio::test]
+async fn the_cli_exits_2_on_bad_options() {
+    let dir = accepted_fixtures().await;
+
+    let output = cli(dir.path(), "not a url", &["--var", "novalue"]).await;
+
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[tokio::test]
+async fn expected_failures_are_skipped_while_they_fail_and_an_error_once_they_pass() {
+    let dir = accepted_fixtures().await;
+    let list = dir.path().join("xfail.toml");
+    std::fs::write(&list, "\"xivo/thing\" = \"not built yet\"\n").unwrap();
+    let broken = serving(ResponseTemplate::new(500)).await;
+    let conforming = serving(answer(thing())).await;
+    let junit = dir.path().join("report.xml");
+
+    let failing = cli(
+        dir.path(),
+        &broken.uri(),
+        &[
+            "--expected-failures",
+            list.to_str().unwrap(),
+            "--junit",
+            junit.to_str().unwrap(),
+        ],
+    )
+    .await;
+    let passing = cli(
+        dir.path(),
+        &conforming.uri(),
+        &["--expected-failures", list.to_str().unwrap()],
+    )
+    .await;
+
+    assert_eq!(failing.status.code(), Some(0), "{}", stdout(&failing));
+    let xml = std::fs::read_to_string(junit).unwrap();
+    let document = roxmltree::Document::parse(&xml).unwrap();
+    let skipped = document
+        .descendants()
+        .find(|n| n.has_tag_name("skipped"))
+        .expect("skipped");
+    assert_eq!(
+        skipped.attribute("message"),
+        Some("expected failure: not built yet")
+    );
+    assert_eq!(passing.status.code(), Some(1));
+    assert!(stdout(&passing).contains("remove it from the list"));
+}

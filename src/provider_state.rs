@@ -1,0 +1,102 @@
+//! `POST /__conformance/state`: loads a dataset of the conformance harness (a
+//! provider state, as Pact calls it) in place of one API's data. The route
+//! exists only when `CONFORMANCE_STATE_TOKEN` is set, for callers bearing it.
+
+use axum::body::Bytes;
+use axum::response::{IntoResponse, Response};
+use http::header::AUTHORIZATION;
+use http::{HeaderMap, StatusCode};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use subtle::ConstantTimeEq;
+
+use crate::http::{host_error, Ctx, InternalError};
+use crate::{aircall, xivo};
+
+pub const PATH: &str = "/__conformance/state";
+
+/// The harness's request: the state's name and the dataset itself.
+#[derive(Deserialize)]
+struct StateRequest {
+    state: String,
+    dataset: Dataset,
+}
+
+/// A dataset file of `fixtures/datasets/`: records spelled as the API
+/// represents them, by resource.
+#[derive(Deserialize)]
+struct Dataset {
+    api: String,
+    #[serde(default)]
+    records: Map<String, Value>,
+}
+
+fn bearer_matches(headers: &HeaderMap, token: &str) -> bool {
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|given| bool::from(given.trim().as_bytes().ct_eq(token.as_bytes())))
+}
+
+/// `POST /__conformance/state`: replaces the data of the dataset's API by the
+/// dataset, atomically (one D1 batch). 204 when done.
+pub async fn load(ctx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(token) = ctx.config.conformance_state_token.as_ref() else {
+        return host_error(StatusCode::NOT_FOUND, &format!("Cannot POST {PATH}"));
+    };
+    if !bearer_matches(&headers, &token.0) {
+        return host_error(StatusCode::UNAUTHORIZED, "A valid bearer token is required");
+    }
+    let request: StateRequest = match serde_json::from_slice(&body) {
+        Ok(request) => request,
+        Err(e) => {
+            return host_error(
+                StatusCode::BAD_REQUEST,
+                &format!("The body is {{\"state\", \"dataset\"}}: {e}"),
+            )
+        }
+    };
+    let statements = match request.dataset.api.as_str() {
+        "aircall" => aircall::dataset(&request.dataset.records),
+        "xivo" => xivo::dataset(&request.dataset.records),
+        other => Err(format!("No datasets can be loaded for API {other:?}")),
+    };
+    let statements = match statements {
+        Ok(statements) => statements,
+        Err(message) => {
+            return host_error(
+                StatusCode::BAD_REQUEST,
+                &format!("State {:?}: {message}", request.state),
+            )
+        }
+    };
+    match ctx.db.batch(statements).await {
+        Ok(_) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => {
+            let mut response = host_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The state was not loaded",
+            );
+            response.extensions_mut().insert(InternalError(error.0));
+            response
+        }
+    }
+}
+
+/// The records of one resource of a dataset, each decoded as `T`.
+pub fn decode_records<T: serde::de::DeserializeOwned>(
+    resource: &str,
+    items: &Value,
+) -> Result<Vec<T>, String> {
+    let Some(items) = items.as_array() else {
+        return Err(format!("{resource} is a list of records"));
+    };
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            serde_json::from_value(item.clone()).map_err(|e| format!("{resource}[{i}]: {e}"))
+        })
+        .collect()
+}
