@@ -11,6 +11,7 @@ mod aircall_pusher;
 mod edge;
 mod health;
 mod helpers;
+mod provider_state;
 mod xivo_agents;
 mod xivo_negotiation;
 mod xivo_queues;

@@ -1,0 +1,123 @@
+//! `POST /__conformance/state`: the conformance harness's provider states.
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::helpers::{answer, config_with, spawn_app, spawn_app_with};
+
+const TOKEN: &str = "state-token-for-tests";
+
+async fn app_with_states() -> crate::helpers::TestApp {
+    spawn_app_with(config_with(&[("CONFORMANCE_STATE_TOKEN", TOKEN)]), |s| s).await
+}
+
+fn agents_dataset() -> serde_json::Value {
+    json!({"state": "one-agent", "dataset": {"api": "xivo", "records": {"agents": [{
+        "id": 7, "autologoff": 0, "group": null, "language": "", "firstname": "Solo",
+        "passwd": "", "lastname": "Agent", "number": "7000", "context": "default",
+        "numgroup": 1, "preprocess_subroutine": null, "description": ""
+    }]}}})
+}
+
+#[tokio::test]
+async fn without_a_configured_token_the_route_does_not_exist() {
+    let app = spawn_app().await;
+
+    for method in [Method::GET, Method::POST] {
+        let (status, body) = answer(
+            app.request(method.clone(), "/__conformance/state")
+                .bearer_auth("anything")
+                .json(&agents_dataset()),
+        )
+        .await;
+        assert_eq!(status, 404, "{method}");
+        assert_eq!(
+            body["message"],
+            format!("Cannot {method} /__conformance/state")
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_missing_or_wrong_token_is_401_and_changes_nothing() {
+    let app = app_with_states().await;
+
+    for request in [
+        app.request(Method::POST, "/__conformance/state"),
+        app.request(Method::POST, "/__conformance/state")
+            .bearer_auth("wrong"),
+        app.request(Method::POST, "/__conformance/state")
+            .basic_auth(TOKEN, None::<&str>),
+    ] {
+        let (status, _) = answer(request.json(&agents_dataset())).await;
+        assert_eq!(status, 401);
+    }
+    assert_eq!(
+        app.sql_count("SELECT COUNT(*) AS n FROM xivo_agents").await,
+        5
+    );
+}
+
+#[tokio::test]
+async fn a_dataset_replaces_all_of_its_apis_data() {
+    let app = app_with_states().await;
+
+    let (status, _) = answer(
+        app.request(Method::POST, "/__conformance/state")
+            .bearer_auth(TOKEN)
+            .json(&agents_dataset()),
+    )
+    .await;
+
+    assert_eq!(status, 204);
+    let agents = app.xivo_list(Method::GET, "/1.0/CallCenter/agents/").await;
+    assert_eq!(agents.len(), 1);
+    assert_eq!(agents[0]["firstname"], "Solo");
+    assert_eq!(
+        app.sql_count("SELECT COUNT(*) AS n FROM xivo_queues").await,
+        0
+    );
+}
+
+#[tokio::test]
+async fn bad_requests_are_400_and_change_nothing() {
+    let app = app_with_states().await;
+    let mut wrong_field = agents_dataset();
+    wrong_field["dataset"]["records"]["agents"][0]["number"] = json!(7000);
+    let mut unknown_resource = agents_dataset();
+    unknown_resource["dataset"]["records"]["users"] = json!([]);
+
+    for (body, expected) in [
+        (
+            json!("not an object"),
+            "The body is {\"state\", \"dataset\"}",
+        ),
+        (
+            json!({"state": "x"}),
+            "The body is {\"state\", \"dataset\"}",
+        ),
+        (
+            json!({"state": "x", "dataset": {"api": "nope"}}),
+            "No datasets can be loaded for API \"nope\"",
+        ),
+        (wrong_field, "agents[0]: invalid type"),
+        (
+            unknown_resource,
+            "XiVO datasets hold agents and queues, not \"users\"",
+        ),
+    ] {
+        let (status, answer_body) = answer(
+            app.request(Method::POST, "/__conformance/state")
+                .bearer_auth(TOKEN)
+                .json(&body),
+        )
+        .await;
+        assert_eq!(status, 400, "{body}");
+        let message = answer_body["message"].as_str().unwrap_or_default();
+        assert!(message.contains(expected), "{message:?} lacks {expected:?}");
+    }
+    assert_eq!(
+        app.sql_count("SELECT COUNT(*) AS n FROM xivo_agents").await,
+        5
+    );
+}
