@@ -170,13 +170,7 @@ async fn a_note_of_exactly_the_limit_is_accepted() {
     let app = spawn_app().await;
     let id = app.call_ids().await[0].clone();
 
-    let response = app
-        .aircall(Method::POST, &format!("/calls/{id}/note"))
-        .await
-        .json(&json!({"content": "é".repeat(1000)}))
-        .send()
-        .await
-        .unwrap();
+    let response = app.add_note(&id, "é".repeat(1000)).await;
 
     assert_eq!(response.status(), 201);
 }
@@ -245,13 +239,7 @@ async fn a_note_on_an_unknown_or_malformed_call_is_a_404_and_writes_nothing() {
     let before = notes(&app).await;
 
     for id in [UNKNOWN, "nope"] {
-        let response = app
-            .aircall(Method::POST, &format!("/calls/{id}/note"))
-            .await
-            .json(&json!({"content": "hello"}))
-            .send()
-            .await
-            .unwrap();
+        let response = app.add_note(id, "hello").await;
         assert_eq!(response.status(), 404);
         assert_eq!(app.log_of(&response)["d1_rows_written"], 0);
         let body: Value = response.json().await.unwrap();

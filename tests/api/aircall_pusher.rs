@@ -177,13 +177,7 @@ async fn a_note_publishes_update_call_with_the_call() {
     let app = app_publishing_to(&server.uri()).await;
     let id = app.call_ids().await[0].clone();
 
-    let response = app
-        .aircall(Method::POST, &format!("/calls/{id}/note"))
-        .await
-        .json(&json!({"content": "published"}))
-        .send()
-        .await
-        .unwrap();
+    let response = app.add_note(&id, "published").await;
 
     assert_eq!(response.status(), 201);
     let call: Value = response.json().await.unwrap();
@@ -263,13 +257,7 @@ async fn a_failing_pusher_does_not_fail_the_request_and_is_logged() {
     let app = app_publishing_to(&server.uri()).await;
     let id = app.call_ids().await[0].clone();
 
-    let response = app
-        .aircall(Method::POST, &format!("/calls/{id}/note"))
-        .await
-        .json(&json!({"content": "still saved"}))
-        .send()
-        .await
-        .unwrap();
+    let response = app.add_note(&id, "still saved").await;
 
     assert_eq!(response.status(), 201);
     let failures = pusher_failures(&app).await;

@@ -151,6 +151,20 @@ impl TestApp {
             .collect()
     }
 
+    /// `POST /calls/:id/note` with `{"content": content}`, logged in.
+    pub async fn add_note(
+        &self,
+        call_id: &str,
+        content: impl serde::Serialize,
+    ) -> reqwest::Response {
+        self.aircall(reqwest::Method::POST, &format!("/calls/{call_id}/note"))
+            .await
+            .json(&serde_json::json!({ "content": content }))
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// The access-log lines written so far.
     pub fn log(&self) -> Vec<serde_json::Value> {
         self.platform.log.lines()
