@@ -4,13 +4,11 @@
 
 use axum::body::Bytes;
 use axum::response::{IntoResponse, Response};
-use http::header::AUTHORIZATION;
 use http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use subtle::ConstantTimeEq;
 
-use crate::http::{host_error, Ctx, InternalError};
+use crate::http::{bearer, host_error, same_secret, Ctx, InternalError};
 use crate::{aircall, xivo};
 
 pub const PATH: &str = "/__conformance/state";
@@ -31,21 +29,13 @@ struct Dataset {
     records: Map<String, Value>,
 }
 
-fn bearer_matches(headers: &HeaderMap, token: &str) -> bool {
-    headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .is_some_and(|given| bool::from(given.trim().as_bytes().ct_eq(token.as_bytes())))
-}
-
 /// `POST /__conformance/state`: replaces the data of the dataset's API by the
 /// dataset, atomically (one D1 batch). 204 when done.
 pub async fn load(ctx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
     let Some(token) = ctx.config.conformance_state_token.as_ref() else {
         return host_error(StatusCode::NOT_FOUND, &format!("Cannot POST {PATH}"));
     };
-    if !bearer_matches(&headers, &token.0) {
+    if !bearer(&headers).is_some_and(|given| same_secret(given, &token.0)) {
         return host_error(StatusCode::UNAUTHORIZED, "A valid bearer token is required");
     }
     let request: StateRequest = match serde_json::from_slice(&body) {

@@ -3,7 +3,6 @@
 //! `token_use` claim; and the extractors that check them on a request.
 
 use axum::extract::FromRequestParts;
-use http::header::AUTHORIZATION;
 use http::request::Parts;
 use jwt_simple::prelude::{
     Duration as JwtDuration, HS256Key, JWTClaims, MACLike, UnixTimeStamp, VerificationOptions,
@@ -14,6 +13,7 @@ use uuid::Uuid;
 use super::AircallError;
 use crate::app::AppState;
 use crate::config::Secret;
+use crate::http::bearer;
 
 /// How long an access token lives, in seconds.
 pub const ACCESS_TTL: u64 = 10 * 60;
@@ -112,22 +112,14 @@ pub fn verify(secret: &Secret, token: &str, kind: TokenUse, now: i64) -> Option<
     })
 }
 
-/// The token of an `Authorization: Bearer <token>` header (the scheme in any
-/// case, as passport-jwt reads it).
-fn bearer(parts: &Parts) -> Option<&str> {
-    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?.trim();
-    let (scheme, token) = value.split_once(' ')?;
-    let token = token.trim();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
-}
-
 fn verified(parts: &Parts, state: &AppState, kind: TokenUse) -> Result<Verified, AircallError> {
     let secret = state
         .config
         .jwt_secret
         .as_ref()
         .ok_or(AircallError::Unauthorized)?;
-    let token = bearer(parts).ok_or(AircallError::Unauthorized)?;
+    // The scheme in any case, as passport-jwt reads it.
+    let token = bearer(&parts.headers).ok_or(AircallError::Unauthorized)?;
     verify(secret, token, kind, state.clock.now().timestamp()).ok_or(AircallError::Unauthorized)
 }
 

@@ -5,14 +5,13 @@ use axum::body::HttpBody as _;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use http::header::{ACCEPT, CONTENT_TYPE};
 use http::HeaderMap;
-use subtle::ConstantTimeEq;
 
 use super::XivoError;
 use crate::app::AppState;
 use crate::config::Credentials;
+use crate::http::{basic, same_secret};
 
 /// The media type of a header value, lower-cased, without its parameters.
 fn media_type(value: &str) -> String {
@@ -52,27 +51,14 @@ fn accepts_json(headers: &HeaderMap) -> bool {
         || types.iter().all(|t| t == "*/*")
 }
 
-/// HTTP Basic credentials, compared in constant time.
+/// HTTP Basic credentials, compared in constant time (both halves always).
 fn authorized(headers: &HeaderMap, expected: Option<&Credentials>) -> bool {
-    let Some(expected) = expected else {
+    let (Some(expected), Some((username, password))) = (expected, basic(headers)) else {
         return false;
     };
-    let decoded = headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Basic "))
-        .and_then(|b64| {
-            base64::engine::general_purpose::STANDARD
-                .decode(b64.trim())
-                .ok()
-        })
-        .and_then(|bytes| String::from_utf8(bytes).ok());
-    let Some((username, password)) = decoded.as_deref().and_then(|d| d.split_once(':')) else {
-        return false;
-    };
-    let user_ok = username.as_bytes().ct_eq(expected.username.as_bytes());
-    let password_ok = password.as_bytes().ct_eq(expected.password.as_bytes());
-    (user_ok & password_ok).into()
+    let user_ok = same_secret(&username, &expected.username);
+    let password_ok = same_secret(&password, &expected.password);
+    user_ok & password_ok
 }
 
 pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {

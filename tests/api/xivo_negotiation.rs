@@ -146,6 +146,23 @@ async fn missing_or_wrong_credentials_are_401_with_a_basic_challenge() {
 }
 
 #[tokio::test]
+async fn the_basic_scheme_is_read_without_regard_to_case() {
+    let app = spawn_app().await;
+    use base64::Engine;
+    let pair =
+        base64::engine::general_purpose::STANDARD.encode(format!("{XIVO_USER}:{XIVO_PASSWORD}"));
+
+    let response = app
+        .request(Method::GET, AGENTS)
+        .header("authorization", format!("basic {pair}"))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(response.status(), 200);
+}
+
+#[tokio::test]
 async fn without_configured_credentials_the_xivo_api_refuses_everyone() {
     let (config, problems) =
         Config::load(|name| (name == "ENVIRONMENT").then(|| "production".into()));

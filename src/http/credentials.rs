@@ -1,0 +1,71 @@
+//! Credentials in the `Authorization` header, read once for every API: the
+//! scheme is matched without regard to case (RFC 9110), and secrets are
+//! compared in constant time.
+
+use base64::Engine;
+use http::header::AUTHORIZATION;
+use http::HeaderMap;
+use subtle::ConstantTimeEq;
+
+/// The credentials of `scheme` (`Bearer`, `Basic`), if the header has them.
+fn credentials<'a>(headers: &'a HeaderMap, scheme: &str) -> Option<&'a str> {
+    let value = headers.get(AUTHORIZATION)?.to_str().ok()?.trim();
+    let (given, rest) = value.split_once(' ')?;
+    let rest = rest.trim();
+    (given.eq_ignore_ascii_case(scheme) && !rest.is_empty()).then_some(rest)
+}
+
+/// The token of `Authorization: Bearer <token>`.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    credentials(headers, "Bearer")
+}
+
+/// The user name and password of `Authorization: Basic <base64>`.
+pub fn basic(headers: &HeaderMap) -> Option<(String, String)> {
+    let encoded = credentials(headers, "Basic")?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded)
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (user, password) = text.split_once(':')?;
+    Some((user.to_owned(), password.to_owned()))
+}
+
+/// Whether a given secret is the expected one, in time that does not depend
+/// on where they differ.
+pub fn same_secret(given: &str, expected: &str) -> bool {
+    given.as_bytes().ct_eq(expected.as_bytes()).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn with(value: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, HeaderValue::from_str(value).unwrap());
+        headers
+    }
+
+    #[test]
+    fn schemes_are_read_without_regard_to_case() {
+        assert_eq!(bearer(&with("Bearer abc")), Some("abc"));
+        assert_eq!(bearer(&with("bearer  abc ")), Some("abc"));
+        assert_eq!(bearer(&with("Bearer ")), None);
+        assert_eq!(bearer(&with("Basic abc")), None);
+        assert_eq!(
+            basic(&with("basic YTpiOmM=")),
+            Some(("a".into(), "b:c".into()))
+        );
+        assert_eq!(basic(&with("Basic !!")), None);
+        assert_eq!(basic(&with("Basic YWJj")), None, "no colon");
+    }
+
+    #[test]
+    fn secrets_must_be_equal_in_full() {
+        assert!(same_secret("token", "token"));
+        assert!(!same_secret("toke", "token"));
+        assert!(!same_secret("", "token"));
+    }
+}
