@@ -179,3 +179,65 @@ impl Log for MemoryLog {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn clock_at_noon() -> Arc<ManualClock> {
+        let clock = Arc::new(ManualClock::default());
+        clock.set(
+            DateTime::parse_from_rfc3339("2026-01-01T12:00:00Z")
+                .unwrap()
+                .into(),
+        );
+        clock
+    }
+
+    #[tokio::test]
+    async fn kv_values_expire_by_the_clock_and_can_be_deleted() {
+        let clock = clock_at_noon();
+        let kv = MemoryKv::new(clock.clone());
+        kv.put("short", "a", Some(Duration::from_secs(60)))
+            .await
+            .unwrap();
+        kv.put("forever", "b", None).await.unwrap();
+
+        clock.advance(Duration::from_secs(59));
+        assert_eq!(kv.get("short").await.unwrap().as_deref(), Some("a"));
+        clock.advance(Duration::from_secs(1));
+        assert_eq!(kv.get("short").await.unwrap(), None);
+        assert_eq!(kv.get("forever").await.unwrap().as_deref(), Some("b"));
+
+        kv.delete("forever").await.unwrap();
+        assert_eq!(kv.get("forever").await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn cached_responses_expire_by_the_clock() {
+        let clock = clock_at_noon();
+        let cache = MemoryCache::new(clock.clone());
+        let response = CachedResponse {
+            status: 200,
+            headers: vec![("content-type".into(), "application/json".into())],
+            body: bytes::Bytes::from_static(b"{}"),
+        };
+        cache
+            .put(
+                "https://x/count.json",
+                response.clone(),
+                Duration::from_secs(600),
+            )
+            .await
+            .unwrap();
+
+        clock.advance(Duration::from_secs(599));
+        assert_eq!(
+            cache.get("https://x/count.json").await.unwrap(),
+            Some(response)
+        );
+        assert_eq!(cache.get("https://x/other.json").await.unwrap(), None);
+        clock.advance(Duration::from_secs(1));
+        assert_eq!(cache.get("https://x/count.json").await.unwrap(), None);
+    }
+}
