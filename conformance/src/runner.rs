@@ -308,7 +308,7 @@ impl Runner {
         jobs: usize,
         progress: Arc<dyn Fn(&CaseResult) + Send + Sync>,
     ) -> Vec<CaseResult> {
-        let order: Vec<String> = cases.iter().map(|c| c.id.clone()).collect();
+        let all = cases.clone();
         let mut lanes: IndexMap<String, Vec<Case>> = IndexMap::new();
         for case in cases {
             lanes.entry(case.api.clone()).or_default().push(case);
@@ -331,14 +331,29 @@ impl Runner {
                 results
             }));
         }
-        let mut results = Vec::new();
+        let mut finished: IndexMap<String, CaseResult> = IndexMap::new();
         for handle in handles {
             if let Ok(lane) = handle.await {
-                results.extend(lane);
+                finished.extend(lane.into_iter().map(|r| (r.case.id.clone(), r)));
             }
         }
-        results.sort_by_key(|r| order.iter().position(|id| *id == r.case.id));
-        results
+        // In case order; a case whose lane stopped early is a harness error,
+        // never a silent gap in the results.
+        all.into_iter()
+            .map(|case| {
+                finished
+                    .shift_remove(&case.id)
+                    .unwrap_or_else(|| CaseResult {
+                        outcome: Outcome::HarnessError(
+                            "the run stopped before this case finished".into(),
+                        ),
+                        expected_failure: None,
+                        execution: Execution::default(),
+                        duration: Duration::ZERO,
+                        case,
+                    })
+            })
+            .collect()
     }
 
     /// The variables as a reproduced request shows them: secret settings as
