@@ -1,55 +1,48 @@
 //! The one router both hosts serve: every API merged at its documented paths,
-//! the cross-cutting edge layer around them, and the state handlers extract.
+//! and the cross-cutting edge layer around them with the rules it needs from
+//! each API (its error dialect, its routes' body limits). Nothing below this
+//! module imports it: the state lives in `http/`.
 
-use std::sync::Arc;
-
+use ::http::{Method, Uri};
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::config::Config;
-use crate::http::{self, Dialects};
-use crate::ports::{Background, Clock, EdgeCache, HttpClient, Ids, Kv, Log, Sql};
+use crate::http::{self, AppState, BodyLimits, Dialects, Edge, EdgeRules};
 use crate::{aircall, health, provider_state, xivo};
 
-/// The ports and the configuration. Cheap to clone; handlers take what they
-/// need through [`crate::http::Ctx`].
-#[derive(Clone)]
-pub struct AppState {
-    pub sql: Arc<dyn Sql>,
-    pub kv: Arc<dyn Kv>,
-    pub cache: Arc<dyn EdgeCache>,
-    pub clock: Arc<dyn Clock>,
-    pub ids: Arc<dyn Ids>,
-    pub log: Arc<dyn Log>,
-    pub http: Arc<dyn HttpClient>,
-    pub background: Arc<dyn Background>,
-    pub config: Arc<Config>,
-}
-
-/// Which API answers errors for which paths (the first match wins). Paths
-/// outside every API get the host's own JSON errors.
-pub const DIALECTS: Dialects = Dialects(&[
-    (xivo::PREFIX, xivo::error_response),
-    ("/auth", aircall::error_response),
-    ("/me", aircall::error_response),
-    ("/calls", aircall::error_response),
-    ("/pusher", aircall::error_response),
-]);
+/// What the edge layer needs from each API: which API answers errors for
+/// which paths (the first match wins; paths outside every API get the host's
+/// own JSON errors), and the body limits of the routes that take a body.
+pub static RULES: EdgeRules = EdgeRules {
+    dialects: Dialects(&[
+        (xivo::PREFIX, xivo::error_response),
+        ("/auth", aircall::error_response),
+        ("/me", aircall::error_response),
+        ("/calls", aircall::error_response),
+        ("/pusher", aircall::error_response),
+    ]),
+    body_limits: BodyLimits(&[xivo::BODY_LIMITS, aircall::BODY_LIMITS]),
+};
 
 pub fn router(state: AppState) -> Router {
     let mut router = Router::new().route("/healthz", get(health::healthz));
-    // Provider states exist only where a token is configured (never in
-    // production): elsewhere the path is as unknown as any other.
+    // Provider states exist only in development with a long enough token
+    // (`Config` decides): elsewhere the path is as unknown as any other.
     if state.config.conformance_state_token.is_some() {
         router = router.route(provider_state::PATH, post(provider_state::load));
     }
     router
         .merge(xivo::router(state.clone()))
         .merge(aircall::router())
-        .fallback(http::not_found)
-        .method_not_allowed_fallback(http::method_not_allowed)
+        .fallback(|method: Method, uri: Uri| async move { RULES.dialects.not_found(&method, &uri) })
+        .method_not_allowed_fallback(|method: Method, uri: Uri| async move {
+            RULES.dialects.method_not_allowed(&method, &uri)
+        })
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            Edge {
+                state: state.clone(),
+                rules: &RULES,
+            },
             http::edge,
         ))
         .with_state(state)

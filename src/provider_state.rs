@@ -1,6 +1,7 @@
 //! `POST /__conformance/state`: loads a dataset of the conformance harness (a
 //! provider state, as Pact calls it) in place of one API's data. The route
-//! exists only when `CONFORMANCE_STATE_TOKEN` is set, for callers bearing it.
+//! exists only in development with a `CONFORMANCE_STATE_TOKEN` of at least 32
+//! bytes (`Config` reports any other case at start), for callers bearing it.
 
 use axum::body::Bytes;
 use axum::response::{IntoResponse, Response};
@@ -72,21 +73,4 @@ pub async fn load(ctx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
             response
         }
     }
-}
-
-/// The records of one resource of a dataset, each decoded as `T`.
-pub fn decode_records<T: serde::de::DeserializeOwned>(
-    resource: &str,
-    items: &Value,
-) -> Result<Vec<T>, String> {
-    let Some(items) = items.as_array() else {
-        return Err(format!("{resource} is a list of records"));
-    };
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| {
-            serde_json::from_value(item.clone()).map_err(|e| format!("{resource}[{i}]: {e}"))
-        })
-        .collect()
 }

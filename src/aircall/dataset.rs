@@ -4,8 +4,8 @@
 use serde_json::{Map, Value};
 
 use super::calls::Call;
+use crate::http::decode_records;
 use crate::ports::Statement;
-use crate::provider_state::decode_records;
 
 /// The statements that replace every call and note by `records`.
 pub fn statements(records: &Map<String, Value>) -> Result<Vec<Statement>, String> {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use axum::extract::FromRequestParts;
 use http::request::Parts;
 
-use crate::app::AppState;
+use super::AppState;
 use crate::config::Config;
 use crate::ports::{
     Background, Clock, EdgeCache, HttpClient, Ids, Kv, Log, Meta, PlatformError, QueryResult, Sql,

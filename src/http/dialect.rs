@@ -36,19 +36,21 @@ pub fn host_error(status: StatusCode, message: &str) -> Response {
         .into_response()
 }
 
-/// Answers a path that no route serves, in the dialect of its API.
-pub async fn not_found(method: Method, uri: Uri) -> Response {
-    let path = uri.path();
-    crate::app::DIALECTS.for_path(path)(StatusCode::NOT_FOUND, &format!("Cannot {method} {path}"))
-}
+impl Dialects {
+    /// Answers a path that no route serves, in the dialect of its API.
+    pub fn not_found(&self, method: &Method, uri: &Uri) -> Response {
+        let path = uri.path();
+        self.for_path(path)(StatusCode::NOT_FOUND, &format!("Cannot {method} {path}"))
+    }
 
-/// Answers a known path asked with a method it does not serve.
-pub async fn method_not_allowed(method: Method, uri: Uri) -> Response {
-    let path = uri.path();
-    crate::app::DIALECTS.for_path(path)(
-        StatusCode::METHOD_NOT_ALLOWED,
-        &format!("Method {method} is not allowed on {path}"),
-    )
+    /// Answers a known path asked with a method it does not serve.
+    pub fn method_not_allowed(&self, method: &Method, uri: &Uri) -> Response {
+        let path = uri.path();
+        self.for_path(path)(
+            StatusCode::METHOD_NOT_ALLOWED,
+            &format!("Method {method} is not allowed on {path}"),
+        )
+    }
 }
 
 #[cfg(test)]

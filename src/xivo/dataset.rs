@@ -5,8 +5,8 @@ use serde_json::{Map, Value};
 
 use super::agents::{self, Agent};
 use super::queues::{self, Queue};
+use crate::http::decode_records;
 use crate::ports::Statement;
-use crate::provider_state::decode_records;
 
 /// The statements that replace every agent and queue by `records`.
 pub fn statements(records: &Map<String, Value>) -> Result<Vec<Statement>, String> {

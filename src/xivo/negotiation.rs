@@ -9,9 +9,8 @@ use http::header::{ACCEPT, CONTENT_TYPE};
 use http::HeaderMap;
 
 use super::XivoError;
-use crate::app::AppState;
 use crate::config::Credentials;
-use crate::http::{basic, same_secret};
+use crate::http::{basic, same_secret, AppState};
 
 /// The media type of a header value, lower-cased, without its parameters.
 fn media_type(value: &str) -> String {

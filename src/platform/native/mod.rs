@@ -14,9 +14,10 @@ pub use memory::{ManualClock, MemoryCache, MemoryKv, MemoryLog, RandomIds};
 pub use outbound::{ReqwestHttp, TokioBackground};
 pub use sqlite::SqliteDb;
 
-use crate::app::{self, AppState};
+use crate::app;
 use crate::config::Config;
-use crate::ports::PlatformError;
+use crate::http::AppState;
+use crate::ports::{PlatformError, OUTBOUND_TIMEOUT};
 
 /// Every native adapter, each kept concrete so that a test can reach in (set the
 /// clock, read the log, query the database directly).
@@ -52,7 +53,7 @@ impl NativePlatform {
             cache: Arc::new(MemoryCache::new(clock.clone())),
             clock,
             log: Arc::new(MemoryLog::default()),
-            http: Arc::new(ReqwestHttp::new()?),
+            http: Arc::new(ReqwestHttp::new(OUTBOUND_TIMEOUT)?),
             config: Arc::new(config),
         })
     }
