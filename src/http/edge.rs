@@ -1,6 +1,6 @@
-//! The edge middleware around every route: a request id, the 1 MiB body limit
-//! (413 in the API's own dialect), and one JSON access-log line per request
-//! with what it cost in D1.
+//! The edge middleware around every route: a request id, the body limit of the
+//! route (413 in the API's own dialect, before more of the body is read), and
+//! one JSON access-log line per request with what it cost in D1.
 
 use std::sync::Arc;
 
@@ -14,11 +14,21 @@ use http::StatusCode;
 use http_body_util::BodyExt;
 use serde_json::json;
 
-use super::Meter;
-use crate::app::{AppState, DIALECTS};
+use super::{AppState, BodyLimits, Dialects, Meter, BODY_LIMIT};
 
-/// The largest request body any route accepts.
-pub const BODY_LIMIT: usize = 1024 * 1024;
+/// What the edge layer knows of the APIs behind it: who answers errors for
+/// which paths, and how large a body each route takes.
+pub struct EdgeRules {
+    pub dialects: Dialects,
+    pub body_limits: BodyLimits,
+}
+
+/// The edge middleware's state: the app's ports and the rules.
+#[derive(Clone)]
+pub struct Edge {
+    pub state: AppState,
+    pub rules: &'static EdgeRules,
+}
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -75,17 +85,25 @@ async fn drain(mut body: Body) {
     }
 }
 
-/// Reads the whole body (at most [`BODY_LIMIT`]) before the route runs, so
-/// that no route ever sees more, whether the length was declared or not.
-async fn buffer_body(request: Request, path: &str) -> Result<Request, Response> {
+/// Reads the whole body (at most `limit` bytes, the route's) before the route
+/// runs, so that no route ever sees more, whether the length was declared or
+/// not; a declared length over the limit is refused before any of it is read.
+async fn buffer_body(
+    request: Request,
+    limit: usize,
+    rules: &EdgeRules,
+) -> Result<Request, Response> {
+    let path = request.uri().path().to_owned();
+    let method = request.method().clone();
     let too_large = || {
-        DIALECTS.for_path(path)(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            &format!("Request body larger than {BODY_LIMIT} bytes"),
-        )
+        let message = if limit == 0 {
+            format!("A {method} request takes no body")
+        } else {
+            format!("Request body larger than {limit} bytes")
+        };
+        rules.dialects.for_path(&path)(StatusCode::PAYLOAD_TOO_LARGE, &message)
     };
-    let declared_too_large =
-        declared_length(&request).is_some_and(|length| length > BODY_LIMIT as u64);
+    let declared_too_large = declared_length(&request).is_some_and(|length| length > limit as u64);
     let (parts, mut body) = request.into_parts();
     if declared_too_large {
         drain(body).await;
@@ -94,13 +112,13 @@ async fn buffer_body(request: Request, path: &str) -> Result<Request, Response> 
     let mut buffer = BytesMut::new();
     while let Some(frame) = body.frame().await {
         let Ok(frame) = frame else {
-            return Err(DIALECTS.for_path(path)(
+            return Err(rules.dialects.for_path(&path)(
                 StatusCode::BAD_REQUEST,
                 "The request body could not be read",
             ));
         };
         if let Some(data) = frame.data_ref() {
-            if buffer.len() + data.len() > BODY_LIMIT {
+            if buffer.len() + data.len() > limit {
                 drain(body).await;
                 return Err(too_large());
             }
@@ -110,7 +128,8 @@ async fn buffer_body(request: Request, path: &str) -> Result<Request, Response> 
     Ok(Request::from_parts(parts, Body::from(buffer.freeze())))
 }
 
-pub async fn edge(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn edge(State(edge): State<Edge>, mut request: Request, next: Next) -> Response {
+    let Edge { state, rules } = edge;
     let started = state.clock.now();
     let method = request.method().clone();
     // The path only: query strings may carry credentials (`auth_token`).
@@ -120,7 +139,8 @@ pub async fn edge(State(state): State<AppState>, mut request: Request, next: Nex
     request.headers_mut().insert(REQUEST_ID, id.clone());
     request.extensions_mut().insert(meter.clone());
 
-    let mut response = match buffer_body(request, &path).await {
+    let limit = rules.body_limits.for_request(&method, &path);
+    let mut response = match buffer_body(request, limit, rules).await {
         Ok(request) => next.run(request).await,
         Err(response) => response,
     };

@@ -1,15 +1,23 @@
-//! Shared HTTP pieces, written once for every API: the edge middleware
-//! (request id, body limit, access log), the handler context with metered D1
-//! access, the table of error dialects, and request bodies read as fields.
+//! Shared HTTP pieces, written once for every API: the state routes are served
+//! with, the edge middleware (request id, per-route body limits, access log),
+//! the handler context with metered D1 access, the table of error dialects,
+//! request bodies read into typed fields, credentials and secret comparison,
+//! and the decoding of conformance datasets.
 
 mod body;
 mod credentials;
 mod ctx;
+mod dataset;
 mod dialect;
 mod edge;
+mod limits;
+mod state;
 
-pub use body::{fields, BodyError};
+pub use body::{parse, BodyError, TextField};
 pub use credentials::{basic, bearer, same_secret};
 pub use ctx::{Ctx, Db, Meter};
-pub use dialect::{host_error, method_not_allowed, not_found, Dialects, ErrorResponder};
-pub use edge::{edge, InternalError, BODY_LIMIT, REQUEST_ID};
+pub use dataset::decode_records;
+pub use dialect::{host_error, Dialects, ErrorResponder};
+pub use edge::{edge, Edge, EdgeRules, InternalError, REQUEST_ID};
+pub use limits::{BodyLimit, BodyLimits, BODY_LIMIT, SMALL_BODY};
+pub use state::AppState;

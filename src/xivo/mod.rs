@@ -13,13 +13,17 @@ use axum::routing::get;
 use axum::Router;
 use http::header::CONTENT_TYPE as CONTENT_TYPE_HEADER;
 
-use crate::app::AppState;
+use crate::http::{AppState, BodyLimit, SMALL_BODY};
 
 pub use dataset::statements as dataset;
 pub use error::{error_response, XivoError};
 
 /// Every XiVO path starts here.
 pub const PREFIX: &str = "/1.0";
+
+/// XiVO's document answers 415 to a `GET` whose body is not JSON, so its
+/// reads take a small body (to be able to say so) instead of none.
+pub const BODY_LIMITS: &[BodyLimit] = &[BodyLimit::new("GET", "/1.0/**", SMALL_BODY)];
 
 /// The XiVO routes. Each list is also served without its trailing slash
 /// (the original redirected; a redirect would cost clients a round trip).

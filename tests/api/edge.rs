@@ -1,11 +1,18 @@
-//! What every route gets from the edge layer: request ids, the body limit,
+//! What every route gets from the edge layer: request ids, the body limits
+//! (1 MiB at most, less on the routes that take small bodies, none on reads),
 //! errors in the right dialect for unknown paths, and the access log.
 
 use futures_util::stream;
 use reqwest::Method;
-use switchboard::http::BODY_LIMIT;
+use switchboard::http::{BODY_LIMIT, SMALL_BODY};
 
-use crate::helpers::spawn_app;
+use crate::helpers::{answer, spawn_app};
+
+/// A body of `count` chunks of `size` spaces, sent chunked (no length).
+fn streamed(count: usize, size: usize) -> reqwest::Body {
+    let chunks = (0..count).map(move |_| Ok::<_, std::io::Error>(vec![b' '; size]));
+    reqwest::Body::wrap_stream(stream::iter(chunks))
+}
 
 #[tokio::test]
 async fn every_response_carries_a_generated_uuid_request_id() {
@@ -106,12 +113,10 @@ async fn a_declared_body_over_one_mebibyte_is_413_in_the_apis_dialect() {
 async fn a_streamed_body_over_one_mebibyte_is_413_too() {
     let app = spawn_app().await;
     // No Content-Length: 17 chunks of 64 KiB, sent chunked.
-    let chunks = (0..17).map(|_| Ok::<_, std::io::Error>(vec![b' '; 64 * 1024]));
-
     let response = app
         .xivo(Method::POST, "/1.0/CallCenter/queues/")
         .header("content-type", "application/json")
-        .body(reqwest::Body::wrap_stream(stream::iter(chunks)))
+        .body(streamed(17, 64 * 1024))
         .send()
         .await
         .unwrap();
@@ -179,4 +184,82 @@ async fn each_request_writes_one_access_log_line_with_its_d1_cost() {
     assert!(line["duration_ms"].is_i64());
     assert!(!line.to_string().contains("secret"));
     assert_eq!(app.log().len(), 1);
+}
+
+#[tokio::test]
+async fn aircall_bodies_over_sixteen_kibibytes_are_413_before_the_route_runs() {
+    let app = spawn_app().await;
+    let content = "x".repeat(SMALL_BODY);
+
+    for (method, path) in [
+        (Method::POST, "/auth/login".to_owned()),
+        (Method::POST, "/auth/refresh-token-v2".to_owned()),
+        (Method::POST, "/pusher/auth".to_owned()),
+        (
+            Method::POST,
+            format!("/calls/{}/note", uuid::Uuid::new_v4()),
+        ),
+    ] {
+        let (status, body) = answer(
+            app.request(method, &path)
+                .json(&serde_json::json!({ "content": content })),
+        )
+        .await;
+        assert_eq!(status, 413, "{path}");
+        assert_eq!(
+            body,
+            serde_json::json!({
+                "statusCode": 413,
+                "message": format!("Request body larger than {SMALL_BODY} bytes"),
+                "error": "Payload Too Large"
+            }),
+            "{path}"
+        );
+    }
+    // Streamed without a length, the same.
+    let response = app
+        .request(Method::POST, "/auth/login")
+        .header("content-type", "application/json")
+        .body(streamed(5, 4 * 1024))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 413);
+    assert_eq!(
+        app.sql_count("SELECT COUNT(*) FROM aircall_notes").await,
+        47
+    );
+}
+
+#[tokio::test]
+async fn a_read_takes_no_body_outside_the_apis_that_document_one() {
+    let app = spawn_app().await;
+    let (access, _) = app.login().await;
+
+    let (status, body) = answer(
+        app.get("/calls")
+            .bearer_auth(access)
+            .header("content-type", "application/json")
+            .body("{}"),
+    )
+    .await;
+    assert_eq!(status, 413);
+    assert_eq!(body["message"], "A GET request takes no body");
+
+    let (status, body) = answer(app.get("/healthz").body("x")).await;
+    assert_eq!(status, 413);
+    assert_eq!(
+        body,
+        serde_json::json!({"status": 413, "message": "A GET request takes no body"})
+    );
+
+    // XiVO's document answers a GET with a body that is not JSON with 415.
+    let response = app
+        .xivo(Method::GET, "/1.0/CallCenter/agents/")
+        .header("content-type", "text/plain")
+        .body("agents please")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 415);
 }
