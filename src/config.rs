@@ -1,7 +1,8 @@
 //! Typed configuration, read once from `[vars]` and secrets (or `.dev.vars`
-//! under `wrangler dev`). Defaults for development live in `.dev.vars`, never
-//! here: a setting missing in production is reported, and the feature it
-//! guards stays closed.
+//! under `wrangler dev`). Production is safe by default: a setting missing,
+//! wrongly typed or wrong is reported, and the feature it guards stays closed;
+//! the few defaults that differ in development are written here, next to the
+//! production ones.
 
 use serde_json::json;
 
@@ -48,12 +49,32 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+/// One setting as the platform holds it: absent, text (every secret, and a
+/// `[vars]` string), or a value of another type (a `[vars]` number, boolean or
+/// object), which is reported and never read as text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Setting {
+    Absent,
+    Text(String),
+    /// Not text: what it is instead (`a number`, `an object`...).
+    Other(&'static str),
+}
+
+impl From<Option<String>> for Setting {
+    fn from(value: Option<String>) -> Self {
+        value.map_or(Self::Absent, Self::Text)
+    }
+}
+
 /// Who may log in to the Aircall API (`AIRCALL_LOGIN`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LoginMode {
-    /// `open` (the default, as the original): any username and password.
+    /// `open` (the default in development, as the original test API): any
+    /// username and password. In production only when asked for, and
+    /// reported as an error at start.
     Open,
-    /// `registered`: only users of the `aircall_users` table, by password.
+    /// `registered` (the default in production): only users of the
+    /// `aircall_users` table, by password.
     Registered,
 }
 
@@ -71,6 +92,17 @@ pub struct Pusher {
 /// The shortest `JWT_SECRET` accepted: 32 bytes, as long as the HS256 hash.
 pub const JWT_SECRET_MIN_LEN: usize = 32;
 
+/// The shortest `CONFORMANCE_STATE_TOKEN` accepted: 32 bytes.
+pub const STATE_TOKEN_MIN_LEN: usize = 32;
+
+/// How long an Aircall session lasts by default, from the login, whatever its
+/// refreshes: 7 days.
+pub const DEFAULT_SESSION_MAX_AGE: u64 = 7 * 24 * 60 * 60;
+
+/// The range `AIRCALL_SESSION_MAX_AGE` may take: from 10 minutes (one access
+/// token) to 90 days.
+pub const SESSION_MAX_AGE_RANGE: (u64, u64) = (10 * 60, 90 * 24 * 60 * 60);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// `ENVIRONMENT`: `development` or `production` (the default).
@@ -81,15 +113,20 @@ pub struct Config {
     /// `JWT_SECRET` (secret): signs and checks the Aircall API's tokens.
     /// Without it no token is issued and none is accepted.
     pub jwt_secret: Option<Secret>,
-    /// `AIRCALL_LOGIN`: `open` (the default) or `registered`.
+    /// `AIRCALL_LOGIN`: `open` or `registered`; the default is `registered`
+    /// in production and `open` in development.
     pub aircall_login: LoginMode,
+    /// `AIRCALL_SESSION_MAX_AGE`: seconds from a login after which none of
+    /// its tokens, refreshed or not, is accepted (default 7 days).
+    pub aircall_session_max_age: u64,
     /// `PUSHER_APP_ID`, `PUSHER_KEY`, `PUSHER_SECRET` (secret) and
     /// `PUSHER_CLUSTER` or `PUSHER_HOST`. Without them no event is published
     /// and `/pusher/auth` answers 503.
     pub pusher: Option<Pusher>,
-    /// `CONFORMANCE_STATE_TOKEN` (secret): when set, `POST /__conformance/state`
-    /// loads the conformance harness's datasets for callers bearing it. Unset
-    /// (the default, and the rule in production) the route does not exist.
+    /// `CONFORMANCE_STATE_TOKEN` (secret): in development only, and only when
+    /// at least 32 bytes long, `POST /__conformance/state` loads the
+    /// conformance harness's datasets for callers bearing it. Otherwise (and
+    /// always in production) the route does not exist.
     pub conformance_state_token: Option<Secret>,
 }
 
@@ -100,84 +137,147 @@ pub struct Problem {
     pub message: String,
 }
 
-impl Config {
-    /// Reads every setting through `get` (a binding's value, or `None`).
-    /// Empty values count as missing. Returns the problems to log beside.
-    pub fn load(get: impl Fn(&str) -> Option<String>) -> (Self, Vec<Problem>) {
-        let get = |name: &str| {
-            get(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
-        let mut problems = Vec::new();
+/// Reads settings by name, turning what cannot be used into problems.
+struct Reader<G> {
+    get: G,
+    problems: Vec<Problem>,
+}
 
-        let environment = match get("ENVIRONMENT").as_deref() {
+impl<G: Fn(&str) -> Setting> Reader<G> {
+    /// The text of `name`, trimmed (`Some(None)` when absent or empty), or
+    /// `None` for a value that is not text, which is reported.
+    fn given(&mut self, name: &'static str) -> Option<Option<String>> {
+        match (self.get)(name) {
+            Setting::Absent => Some(None),
+            Setting::Text(text) => Some(Some(text.trim().to_owned()).filter(|v| !v.is_empty())),
+            Setting::Other(what) => {
+                self.report(name, format!("{what} where text is expected: ignored"));
+                None
+            }
+        }
+    }
+
+    /// The text of `name`, trimmed; empty counts as absent. A value that is
+    /// not text is reported and counts as absent, which closes what it guards.
+    fn text(&mut self, name: &'static str) -> Option<String> {
+        self.given(name).flatten()
+    }
+
+    fn report(&mut self, setting: &'static str, message: impl Into<String>) {
+        self.problems.push(Problem {
+            setting,
+            message: message.into(),
+        });
+    }
+}
+
+impl Config {
+    /// Reads every setting through `get` (a binding's value). Empty values
+    /// count as missing. Returns the problems to log beside.
+    pub fn load(get: impl Fn(&str) -> Setting) -> (Self, Vec<Problem>) {
+        let mut read = Reader {
+            get,
+            problems: Vec::new(),
+        };
+
+        let environment = match read.text("ENVIRONMENT").as_deref() {
             Some("development") => Environment::Development,
             None | Some("production") => Environment::Production,
             Some(other) => {
-                problems.push(Problem {
-                    setting: "ENVIRONMENT",
-                    message: format!("unknown value {other:?}: running as production"),
-                });
+                read.report(
+                    "ENVIRONMENT",
+                    format!("unknown value {other:?}: running as production"),
+                );
                 Environment::Production
             }
         };
+        let production = environment == Environment::Production;
 
-        let xivo = match (get("XIVO_USERNAME"), get("XIVO_PASSWORD")) {
+        let xivo = match (read.text("XIVO_USERNAME"), read.text("XIVO_PASSWORD")) {
             (Some(username), Some(password)) => Some(Credentials { username, password }),
             _ => {
-                problems.push(Problem {
-                    setting: "XIVO_USERNAME, XIVO_PASSWORD",
-                    message: "not set: every /1.0/ request is refused with 401".into(),
-                });
+                read.report(
+                    "XIVO_USERNAME, XIVO_PASSWORD",
+                    "not set: every /1.0/ request is refused with 401",
+                );
                 None
             }
         };
 
-        let jwt_secret = match get("JWT_SECRET") {
+        let jwt_secret = match read.text("JWT_SECRET") {
             Some(secret) if secret.len() >= JWT_SECRET_MIN_LEN => Some(Secret(secret)),
             Some(_) => {
-                problems.push(Problem {
-                    setting: "JWT_SECRET",
-                    message: format!(
+                read.report(
+                    "JWT_SECRET",
+                    format!(
                         "shorter than {JWT_SECRET_MIN_LEN} bytes: ignored, so the Aircall API \
                          issues no token and accepts none"
                     ),
-                });
+                );
                 None
             }
             None => {
-                problems.push(Problem {
-                    setting: "JWT_SECRET",
-                    message: "not set: the Aircall API issues no token (503) and accepts none"
-                        .into(),
-                });
+                read.report(
+                    "JWT_SECRET",
+                    "not set: the Aircall API issues no token (503) and accepts none",
+                );
                 None
             }
         };
 
-        let aircall_login = match get("AIRCALL_LOGIN").as_deref() {
-            None | Some("open") => LoginMode::Open,
-            Some("registered") => LoginMode::Registered,
-            Some(other) => {
-                problems.push(Problem {
-                    setting: "AIRCALL_LOGIN",
-                    message: format!("unknown value {other:?}: only registered users may log in"),
-                });
+        let aircall_login = match read.given("AIRCALL_LOGIN").as_ref().map(Option::as_deref) {
+            // Wrongly typed (reported): closed, whatever the environment.
+            None => LoginMode::Registered,
+            Some(None) if production => LoginMode::Registered,
+            Some(None) => LoginMode::Open,
+            Some(Some("open")) => {
+                if production {
+                    read.report(
+                        "AIRCALL_LOGIN",
+                        "open in production: anyone, with any password, gets tokens that read \
+                         every call and write notes",
+                    );
+                }
+                LoginMode::Open
+            }
+            Some(Some("registered")) => LoginMode::Registered,
+            Some(Some(other)) => {
+                read.report(
+                    "AIRCALL_LOGIN",
+                    format!("unknown value {other:?}: only registered users may log in"),
+                );
                 LoginMode::Registered
             }
         };
 
-        let base_url = match (get("PUSHER_HOST"), get("PUSHER_CLUSTER")) {
+        let (min_age, max_age) = SESSION_MAX_AGE_RANGE;
+        let aircall_session_max_age = match read.text("AIRCALL_SESSION_MAX_AGE") {
+            None => DEFAULT_SESSION_MAX_AGE,
+            Some(text) => match text.parse::<u64>() {
+                Ok(seconds) if (min_age..=max_age).contains(&seconds) => seconds,
+                _ => {
+                    read.report(
+                        "AIRCALL_SESSION_MAX_AGE",
+                        format!(
+                            "{text:?} is not a number of seconds from {min_age} to {max_age}: \
+                             sessions last {DEFAULT_SESSION_MAX_AGE} s"
+                        ),
+                    );
+                    DEFAULT_SESSION_MAX_AGE
+                }
+            },
+        };
+
+        let base_url = match (read.text("PUSHER_HOST"), read.text("PUSHER_CLUSTER")) {
             (Some(host), _) if host.contains("://") => Some(host.trim_end_matches('/').to_owned()),
             (Some(host), _) => Some(format!("https://{}", host.trim_end_matches('/'))),
             (None, Some(cluster)) => Some(format!("https://api-{cluster}.pusher.com")),
             (None, None) => None,
         };
         let pusher = match (
-            get("PUSHER_APP_ID"),
-            get("PUSHER_KEY"),
-            get("PUSHER_SECRET"),
+            read.text("PUSHER_APP_ID"),
+            read.text("PUSHER_KEY"),
+            read.text("PUSHER_SECRET"),
             base_url,
         ) {
             (Some(app_id), Some(key), Some(secret), Some(base_url)) => Some(Pusher {
@@ -187,15 +287,36 @@ impl Config {
                 base_url,
             }),
             _ => {
-                problems.push(Problem {
-                    setting:
-                        "PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET, PUSHER_CLUSTER or PUSHER_HOST",
-                    message: "not all set: Aircall events are not published, and /pusher/auth \
-                              answers 503"
-                        .into(),
-                });
+                read.report(
+                    "PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET, PUSHER_CLUSTER or PUSHER_HOST",
+                    "not all set: Aircall events are not published, and /pusher/auth \
+                     answers 503",
+                );
                 None
             }
+        };
+
+        let conformance_state_token = match read.text("CONFORMANCE_STATE_TOKEN") {
+            None => None,
+            Some(_) if production => {
+                read.report(
+                    "CONFORMANCE_STATE_TOKEN",
+                    "set in production: ignored, POST /__conformance/state (which replaces \
+                     an API's data) is served in development only",
+                );
+                None
+            }
+            Some(token) if token.len() < STATE_TOKEN_MIN_LEN => {
+                read.report(
+                    "CONFORMANCE_STATE_TOKEN",
+                    format!(
+                        "shorter than {STATE_TOKEN_MIN_LEN} bytes: ignored, so \
+                         POST /__conformance/state is not served"
+                    ),
+                );
+                None
+            }
+            Some(token) => Some(Secret(token)),
         };
 
         (
@@ -204,10 +325,11 @@ impl Config {
                 xivo,
                 jwt_secret,
                 aircall_login,
+                aircall_session_max_age,
                 pusher,
-                conformance_state_token: get("CONFORMANCE_STATE_TOKEN").map(Secret),
+                conformance_state_token,
             },
-            problems,
+            read.problems,
         )
     }
 
@@ -237,6 +359,7 @@ mod tests {
                 .iter()
                 .find(|(k, _)| *k == name)
                 .map(|(_, v)| (*v).to_owned())
+                .into()
         })
     }
 
@@ -302,11 +425,115 @@ mod tests {
 
     #[test]
     fn an_unknown_login_mode_admits_registered_users_only() {
-        let (config, problems) = load(&[("AIRCALL_LOGIN", "anyone")]);
+        for environment in ["development", "production"] {
+            let (config, problems) =
+                load(&[("ENVIRONMENT", environment), ("AIRCALL_LOGIN", "anyone")]);
+            assert_eq!(config.aircall_login, LoginMode::Registered);
+            assert!(problems.iter().any(|p| p.setting == "AIRCALL_LOGIN"));
+            let (config, _) = load(&[
+                ("ENVIRONMENT", environment),
+                ("AIRCALL_LOGIN", "registered"),
+            ]);
+            assert_eq!(config.aircall_login, LoginMode::Registered);
+        }
+    }
+
+    #[test]
+    fn production_admits_registered_users_unless_open_is_asked_for_and_reported() {
+        let (config, problems) = load(&[]);
         assert_eq!(config.aircall_login, LoginMode::Registered);
-        assert!(problems.iter().any(|p| p.setting == "AIRCALL_LOGIN"));
-        let (config, _) = load(&[("AIRCALL_LOGIN", "registered")]);
+        assert!(!problems.iter().any(|p| p.setting == "AIRCALL_LOGIN"));
+
+        let (config, problems) = load(&[("AIRCALL_LOGIN", "open")]);
+        assert_eq!(config.aircall_login, LoginMode::Open);
+        let problem = problems
+            .iter()
+            .find(|p| p.setting == "AIRCALL_LOGIN")
+            .unwrap();
+        assert_eq!(config.problem_line(problem)["level"], "error");
+    }
+
+    #[test]
+    fn development_is_open_by_default_as_the_original_test_api() {
+        let (config, problems) = load(&[("ENVIRONMENT", "development")]);
+        assert_eq!(config.aircall_login, LoginMode::Open);
+        assert!(!problems.iter().any(|p| p.setting == "AIRCALL_LOGIN"));
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_is_reported_as_such_not_as_missing() {
+        let (config, problems) = Config::load(|name| match name {
+            "ENVIRONMENT" => Setting::Text("development".into()),
+            "AIRCALL_LOGIN" => Setting::Other("a number"),
+            _ => Setting::Absent,
+        });
+        // Closed, not the development default.
         assert_eq!(config.aircall_login, LoginMode::Registered);
+        let problem = problems
+            .iter()
+            .find(|p| p.setting == "AIRCALL_LOGIN")
+            .unwrap();
+        assert!(
+            problem.message.contains("a number where text is expected"),
+            "{problem:?}"
+        );
+    }
+
+    #[test]
+    fn sessions_last_seven_days_unless_set_within_bounds() {
+        let (config, _) = load(&[]);
+        assert_eq!(config.aircall_session_max_age, 7 * 24 * 3600);
+        let (config, problems) = load(&[("AIRCALL_SESSION_MAX_AGE", "3600")]);
+        assert_eq!(config.aircall_session_max_age, 3600);
+        assert!(!problems
+            .iter()
+            .any(|p| p.setting == "AIRCALL_SESSION_MAX_AGE"));
+        for bad in ["0", "-5", "1h", "99999999999"] {
+            let (config, problems) = load(&[("AIRCALL_SESSION_MAX_AGE", bad)]);
+            assert_eq!(
+                config.aircall_session_max_age, DEFAULT_SESSION_MAX_AGE,
+                "{bad}"
+            );
+            assert!(
+                problems
+                    .iter()
+                    .any(|p| p.setting == "AIRCALL_SESSION_MAX_AGE"),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_state_token_counts_in_development_only_and_only_when_long_enough() {
+        let long = "s".repeat(STATE_TOKEN_MIN_LEN);
+        let (config, problems) = load(&[
+            ("ENVIRONMENT", "development"),
+            ("CONFORMANCE_STATE_TOKEN", long.as_str()),
+        ]);
+        assert_eq!(config.conformance_state_token, Some(Secret(long.clone())));
+        assert!(!problems
+            .iter()
+            .any(|p| p.setting == "CONFORMANCE_STATE_TOKEN"));
+
+        let short = "s".repeat(STATE_TOKEN_MIN_LEN - 1);
+        for pairs in [
+            vec![("CONFORMANCE_STATE_TOKEN", long.as_str())],
+            vec![
+                ("ENVIRONMENT", "development"),
+                ("CONFORMANCE_STATE_TOKEN", short.as_str()),
+            ],
+        ] {
+            let (config, problems) = load(&pairs);
+            assert_eq!(config.conformance_state_token, None, "{pairs:?}");
+            let problem = problems
+                .iter()
+                .find(|p| p.setting == "CONFORMANCE_STATE_TOKEN")
+                .unwrap();
+            assert_eq!(
+                config.problem_line(problem)["setting"],
+                "CONFORMANCE_STATE_TOKEN"
+            );
+        }
     }
 
     #[test]

@@ -17,7 +17,8 @@ use libtest_mimic::{Arguments, Failed, Trial};
 use switchboard::config::Config;
 use switchboard::platform::native::{self, NativePlatform};
 
-const STATE_TOKEN: &str = "conformance-state-token";
+/// At least 32 bytes: a shorter token serves no provider states.
+const STATE_TOKEN: &str = "conformance-state-token-of-32-bytes-at-least";
 
 /// The settings of the native app (the XiVO credentials are run variables
 /// too). Pusher is configured so that `/pusher/auth` signs; its events go to a
@@ -45,6 +46,7 @@ async fn spawn_app() -> String {
             .iter()
             .find(|(key, _)| *key == name)
             .map(|(_, value)| (*value).to_owned())
+            .into()
     });
     let platform =
         NativePlatform::new(&project_root(), config, false).expect("the native platform starts");

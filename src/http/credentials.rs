@@ -1,10 +1,11 @@
 //! Credentials in the `Authorization` header, read once for every API: the
-//! scheme is matched without regard to case (RFC 9110), and secrets are
-//! compared in constant time.
+//! scheme is matched without regard to case (RFC 9110); and the one helper
+//! that compares a secret, in constant time over SHA-256 digests.
 
 use base64::Engine;
 use http::header::AUTHORIZATION;
 use http::HeaderMap;
+use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 /// The credentials of `scheme` (`Bearer`, `Basic`), if the header has them.
@@ -31,10 +32,14 @@ pub fn basic(headers: &HeaderMap) -> Option<(String, String)> {
     Some((user.to_owned(), password.to_owned()))
 }
 
-/// Whether a given secret is the expected one, in time that does not depend
-/// on where they differ.
+/// Whether a given secret is the expected one. Both sides are hashed first
+/// (SHA-256) and the digests compared in constant time, so the time taken
+/// tells neither where they differ nor how long the expected secret is. Every
+/// comparison of a client's secret with a configured one goes through here.
 pub fn same_secret(given: &str, expected: &str) -> bool {
-    given.as_bytes().ct_eq(expected.as_bytes()).into()
+    let given = Sha256::digest(given.as_bytes());
+    let expected = Sha256::digest(expected.as_bytes());
+    given.ct_eq(&expected).into()
 }
 
 #[cfg(test)]
@@ -65,7 +70,11 @@ mod tests {
     #[test]
     fn secrets_must_be_equal_in_full() {
         assert!(same_secret("token", "token"));
+        assert!(same_secret("", ""));
         assert!(!same_secret("toke", "token"));
+        assert!(!same_secret("tokens", "token"));
+        assert!(!same_secret("token\0", "token"));
         assert!(!same_secret("", "token"));
+        assert!(!same_secret("TOKEN", "token"));
     }
 }

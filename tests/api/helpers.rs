@@ -5,8 +5,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use switchboard::app::AppState;
-use switchboard::config::Config;
+use switchboard::config::{Config, Setting};
+use switchboard::http::AppState;
 use switchboard::platform::native::{self, NativePlatform};
 use switchboard::ports::{PlatformError, QueryResult, Sql, Statement};
 
@@ -30,7 +30,7 @@ pub fn dev_config() -> Config {
 pub fn config_with(extra: &[(&str, &str)]) -> Config {
     Config::load(|name| {
         if let Some((_, value)) = extra.iter().find(|(k, _)| *k == name) {
-            return Some((*value).to_owned());
+            return Setting::Text((*value).to_owned());
         }
         match name {
             "ENVIRONMENT" => Some("development"),
@@ -40,6 +40,7 @@ pub fn config_with(extra: &[(&str, &str)]) -> Config {
             _ => None,
         }
         .map(String::from)
+        .into()
     })
     .0
 }
@@ -165,6 +166,17 @@ impl TestApp {
             .unwrap()
     }
 
+    /// Gives the call `id` `count` more notes (`pre-1` … `pre-<count>`, older
+    /// than any added over HTTP) of `content` each, straight in the database.
+    pub async fn prefill_notes(&self, id: &str, count: i64, content: &str) {
+        self.sql(&format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count}) \
+             INSERT INTO aircall_notes (id, call_id, content, created_at) \
+             SELECT 'pre-' || i, '{id}', '{content}', '2024-01-01T00:00:00.000Z' FROM n"
+        ))
+        .await;
+    }
+
     /// The access-log lines written so far.
     pub fn log(&self) -> Vec<serde_json::Value> {
         self.platform.log.lines()
@@ -181,6 +193,16 @@ impl TestApp {
             .find(|line| line["request_id"] == id.as_str())
             .unwrap_or_else(|| panic!("no log line for request {id}"))
     }
+}
+
+/// The claims of a JWT, decoded without checking its signature.
+pub fn jwt_claims(token: &str) -> serde_json::Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).expect("a JWT has three parts");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64url");
+    serde_json::from_slice(&bytes).expect("JSON claims")
 }
 
 /// Sends `request`; its status and JSON body (`null` when empty or not JSON).

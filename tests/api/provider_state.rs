@@ -5,7 +5,8 @@ use serde_json::json;
 
 use crate::helpers::{answer, config_with, spawn_app, spawn_app_with};
 
-const TOKEN: &str = "state-token-for-tests";
+/// At least 32 bytes, as the route requires.
+const TOKEN: &str = "state-token-for-tests-of-32-bytes-or-more";
 
 async fn app_with_states() -> crate::helpers::TestApp {
     spawn_app_with(config_with(&[("CONFORMANCE_STATE_TOKEN", TOKEN)]), |s| s).await
@@ -24,16 +25,59 @@ async fn without_a_configured_token_the_route_does_not_exist() {
     let app = spawn_app().await;
 
     for method in [Method::GET, Method::POST] {
-        let (status, body) = answer(
-            app.request(method.clone(), "/__conformance/state")
-                .bearer_auth("anything")
-                .json(&agents_dataset()),
-        )
-        .await;
+        let mut request = app
+            .request(method.clone(), "/__conformance/state")
+            .bearer_auth("anything");
+        if method == Method::POST {
+            request = request.json(&agents_dataset());
+        }
+        let (status, body) = answer(request).await;
         assert_eq!(status, 404, "{method}");
         assert_eq!(
             body["message"],
             format!("Cannot {method} /__conformance/state")
+        );
+    }
+}
+
+#[tokio::test]
+async fn production_or_a_short_token_serves_no_such_route_and_says_so_at_start() {
+    let short = &TOKEN[..31];
+    for settings in [
+        vec![
+            ("ENVIRONMENT", "production"),
+            ("CONFORMANCE_STATE_TOKEN", TOKEN),
+        ],
+        vec![("CONFORMANCE_STATE_TOKEN", short)],
+    ] {
+        let config = config_with(&settings);
+        let (_, problems) = switchboard::config::Config::load(|name| {
+            settings
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| (*v).to_owned())
+                .into()
+        });
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.setting == "CONFORMANCE_STATE_TOKEN"),
+            "{settings:?}"
+        );
+        let app = spawn_app_with(config, |s| s).await;
+        let bearer = settings[settings.len() - 1].1;
+        let (status, body) = answer(
+            app.request(Method::POST, "/__conformance/state")
+                .bearer_auth(bearer)
+                .json(&agents_dataset()),
+        )
+        .await;
+        assert_eq!(status, 404, "{settings:?}");
+        assert_eq!(body["message"], "Cannot POST /__conformance/state");
+        assert_eq!(
+            app.sql_count("SELECT COUNT(*) AS n FROM xivo_agents").await,
+            5,
+            "{settings:?}"
         );
     }
 }

@@ -165,7 +165,7 @@ async fn the_basic_scheme_is_read_without_regard_to_case() {
 #[tokio::test]
 async fn without_configured_credentials_the_xivo_api_refuses_everyone() {
     let (config, problems) =
-        Config::load(|name| (name == "ENVIRONMENT").then(|| "production".into()));
+        Config::load(|name| (name == "ENVIRONMENT").then(|| "production".into()).into());
     assert!(!problems.is_empty());
     let app = spawn_app_with(config, |state| state).await;
 

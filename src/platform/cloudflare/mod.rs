@@ -10,11 +10,13 @@ mod outbound;
 use std::sync::{Arc, OnceLock};
 
 use tower_service::Service;
-use worker::{event, Context, Env, HttpRequest};
+use worker::wasm_bindgen::JsValue;
+use worker::{event, js_sys, Context, Env, HttpRequest};
 
-use crate::app::{self, AppState};
-use crate::config::Config;
-use crate::ports::{Clock, Ids, Log};
+use crate::app;
+use crate::config::{Config, Setting};
+use crate::http::AppState;
+use crate::ports::{Clock, Ids, Log, OUTBOUND_TIMEOUT};
 
 /// The binding names in `wrangler.toml`.
 const D1_BINDING: &str = "DB";
@@ -44,13 +46,33 @@ impl Log for ConsoleLog {
     }
 }
 
+/// A setting as the environment holds it. `env.var()` would turn a `[vars]`
+/// value of another type (a number, a boolean, an object) into an error,
+/// which reads as "missing": it is read as it is instead, and reported.
+fn setting(env: &Env, name: &str) -> Setting {
+    let Ok(value) = js_sys::Reflect::get(env, &JsValue::from_str(name)) else {
+        return Setting::Absent;
+    };
+    if value.is_undefined() || value.is_null() {
+        return Setting::Absent;
+    }
+    if let Some(text) = value.as_string() {
+        return Setting::Text(text);
+    }
+    Setting::Other(match value.js_typeof().as_string().as_deref() {
+        Some("number") => "a number",
+        Some("boolean") => "a boolean",
+        _ => "an object",
+    })
+}
+
 /// The configuration, read once per isolate; its problems are logged then.
 static CONFIG: OnceLock<Arc<Config>> = OnceLock::new();
 
 fn config(env: &Env) -> Arc<Config> {
     CONFIG
         .get_or_init(|| {
-            let (config, problems) = Config::load(|name| env.var(name).ok().map(|v| v.to_string()));
+            let (config, problems) = Config::load(|name| setting(env, name));
             for problem in &problems {
                 ConsoleLog.emit(&config.problem_line(problem));
             }
@@ -67,7 +89,9 @@ fn state(env: &Env, context: Context) -> worker::Result<AppState> {
         clock: Arc::new(SystemClock),
         ids: Arc::new(RandomIds),
         log: Arc::new(ConsoleLog),
-        http: Arc::new(outbound::WorkersFetch),
+        http: Arc::new(outbound::WorkersFetch {
+            timeout: OUTBOUND_TIMEOUT,
+        }),
         background: Arc::new(outbound::WaitUntil::new(context)),
         config: config(env),
     })
