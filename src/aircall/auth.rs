@@ -1,16 +1,23 @@
 //! Authentication: `POST /auth/login`, `POST /auth/refresh-token-v2` (refresh
 //! tokens rotate: each works once) and the deprecated `POST /auth/refresh-token`.
+//! Every token carries its login's time: a session ends at its maximum age,
+//! and, for registered users, as soon as the user is gone.
 
 use axum::response::Response;
 use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use super::tokens::{self, AccessToken, RefreshToken, TokenUse};
+use super::tokens::{self, AccessToken, RefreshToken, Session, TokenUse};
 use super::{passwords, text_field, AircallError};
 use crate::config::{LoginMode, Secret};
-use crate::http::{fields, Ctx};
+use crate::http::{parse, Ctx, TextField};
 use crate::ports::Statement;
+
+/// How long after its token expired a spent refresh token's id is kept: the
+/// clocks of two isolates may disagree by this much, and one that runs behind
+/// must still find the id of a token it takes for unexpired.
+pub const SPENT_ID_GRACE: i64 = 5 * 60;
 
 /// The longest username accepted (it is copied into every token).
 pub const MAX_USERNAME: usize = 100;
@@ -51,20 +58,16 @@ fn secret(ctx: &Ctx) -> Result<&Secret, AircallError> {
 }
 
 /// A fresh access token and, with `refresh`, a fresh refresh token (with a
-/// new id), answered 201 as NestJS answers a POST.
-fn answer(ctx: &Ctx, username: &str, refresh: bool) -> Result<Response, AircallError> {
+/// new id), for `session`; answered 201 as NestJS answers a POST.
+fn answer(ctx: &Ctx, session: &Session, refresh: bool) -> Result<Response, AircallError> {
     let secret = secret(ctx)?;
     let now = ctx.clock.now().timestamp();
-    let access_token = tokens::issue(secret, TokenUse::Access, username, now, None)?;
+    let max_age = ctx.config.aircall_session_max_age;
+    let access_token = tokens::issue(secret, TokenUse::Access, session, now, max_age, None)?;
     let refresh_token = refresh
         .then(|| {
-            tokens::issue(
-                secret,
-                TokenUse::Refresh,
-                username,
-                now,
-                Some(ctx.ids.uuid()),
-            )
+            let jti = Some(ctx.ids.uuid());
+            tokens::issue(secret, TokenUse::Refresh, session, now, max_age, jti)
         })
         .transpose()?;
     Ok(super::json(
@@ -72,9 +75,19 @@ fn answer(ctx: &Ctx, username: &str, refresh: bool) -> Result<Response, AircallE
         &Tokens {
             access_token,
             refresh_token,
-            user: User::new(username),
+            user: User::new(&session.username),
         },
     ))
+}
+
+/// The condition, appended to a statement that binds the username next, that
+/// the user still exists: nothing in open login, a row of `aircall_users` in
+/// registered login.
+fn user_exists(ctx: &Ctx) -> &'static str {
+    match ctx.config.aircall_login {
+        LoginMode::Open => "? IS NOT NULL",
+        LoginMode::Registered => "EXISTS (SELECT 1 FROM aircall_users WHERE username = ?)",
+    }
 }
 
 /// Checks a registered user's password. An unknown user costs the same time
@@ -100,15 +113,24 @@ async fn registered(ctx: &Ctx, username: &str, password: &str) -> Result<bool, A
     })
 }
 
+/// The body of a login.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Credentials {
+    username: TextField,
+    password: TextField,
+}
+
 /// `POST /auth/login`: `{"username","password"}` (JSON or a form) →
-/// 201 `{"access_token","refresh_token","user"}`. Any username and password
-/// by default, as the original; with `AIRCALL_LOGIN=registered`, only the
-/// users of `aircall_users`, by password.
+/// 201 `{"access_token","refresh_token","user"}`. With
+/// `AIRCALL_LOGIN=registered` (the default in production), only the users of
+/// `aircall_users`, by password; with `open` (the default in development, as
+/// the original), any username and password.
 pub async fn login(ctx: Ctx, headers: HeaderMap, body: Bytes) -> Result<Response, AircallError> {
-    let fields = fields(&headers, &body)?;
+    let body: Credentials = parse(&headers, &body)?;
     let mut messages = Vec::new();
-    let username = text_field(&fields, "username", MAX_USERNAME, &mut messages);
-    let password = text_field(&fields, "password", MAX_PASSWORD, &mut messages);
+    let username = text_field(body.username, "username", MAX_USERNAME, &mut messages);
+    let password = text_field(body.password, "password", MAX_PASSWORD, &mut messages);
     let (Some(username), Some(password)) = (username, password) else {
         return Err(AircallError::Invalid(messages));
     };
@@ -118,14 +140,23 @@ pub async fn login(ctx: Ctx, headers: HeaderMap, body: Bytes) -> Result<Response
     {
         return Err(AircallError::Unauthorized);
     }
-    answer(&ctx, &username, true)
+    let session = Session {
+        username,
+        auth_time: ctx.clock.now().timestamp(),
+    };
+    answer(&ctx, &session, true)
 }
 
 /// `POST /auth/refresh-token-v2` with `Authorization: Bearer <refresh token>`
-/// → 201 `{"access_token","refresh_token","user"}`. The refresh token is spent:
-/// its id goes into `aircall_spent_refresh_tokens` with one conditional
-/// INSERT, so of two requests with the same token only the first succeeds;
-/// the other is 401.
+/// → 201 `{"access_token","refresh_token","user"}`, of the same session (its
+/// login time carried over). The refresh token is spent: one
+/// `INSERT … ON CONFLICT DO NOTHING RETURNING` adds its id to
+/// `aircall_spent_refresh_tokens`, and only a request that gets the row back
+/// may proceed, so of two requests with the same token only the first
+/// succeeds; the other is 401. In registered login the same INSERT adds
+/// nothing once the user is gone (401 too). Ids are swept
+/// [`SPENT_ID_GRACE`] after their token expired, in the same batch: one
+/// round trip.
 pub async fn refresh_v2(
     RefreshToken(token): RefreshToken,
     ctx: Ctx,
@@ -135,27 +166,44 @@ pub async fn refresh_v2(
     let results = ctx
         .db
         .batch(vec![
-            Statement::new(
-                "INSERT INTO aircall_spent_refresh_tokens (jti, expires_at) VALUES (?, ?) \
-                 ON CONFLICT (jti) DO NOTHING",
-            )
+            // The WHERE clause also keeps SQLite from reading ON CONFLICT as
+            // part of a join.
+            Statement::new(format!(
+                "INSERT INTO aircall_spent_refresh_tokens (jti, expires_at) \
+                 SELECT ?, ? WHERE {} \
+                 ON CONFLICT (jti) DO NOTHING RETURNING jti",
+                user_exists(&ctx)
+            ))
             .bind(jti)
-            .bind(token.expires_at),
-            // Ids of expired tokens need not be kept: those tokens fail anyway.
+            .bind(token.expires_at)
+            .bind(token.session.username.as_str()),
             Statement::new("DELETE FROM aircall_spent_refresh_tokens WHERE expires_at < ?")
-                .bind(now),
+                .bind(now.saturating_sub(SPENT_ID_GRACE)),
         ])
         .await?;
-    let first_use = results.first().is_some_and(|r| r.meta.changes == 1);
-    if !first_use {
+    let spent_now = results.first().is_some_and(|r| !r.rows.is_empty());
+    if !spent_now {
         return Err(AircallError::Unauthorized);
     }
-    answer(&ctx, &token.username, true)
+    answer(&ctx, &token.session, true)
 }
 
 /// `POST /auth/refresh-token` (deprecated) with `Authorization: Bearer
-/// <access token>` → 201 `{"access_token","user"}`: a new access token, for
-/// another 10 minutes.
+/// <access token>` → 201 `{"access_token","user"}`: a new access token of the
+/// same session, for another 10 minutes (never past the session's maximum
+/// age). In registered login the user must still exist (one round trip).
 pub async fn refresh(AccessToken(token): AccessToken, ctx: Ctx) -> Result<Response, AircallError> {
-    answer(&ctx, &token.username, false)
+    if ctx.config.aircall_login == LoginMode::Registered {
+        let found = ctx
+            .db
+            .all(
+                Statement::new("SELECT 1 AS found FROM aircall_users WHERE username = ? LIMIT 1")
+                    .bind(token.session.username.as_str()),
+            )
+            .await?;
+        if found.rows.is_empty() {
+            return Err(AircallError::Unauthorized);
+        }
+    }
+    answer(&ctx, &token.session, false)
 }

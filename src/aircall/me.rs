@@ -8,5 +8,5 @@ use super::tokens::AccessToken;
 
 /// `GET /me`: `{"id","username"}` of the access token's user.
 pub async fn show(AccessToken(token): AccessToken) -> Response {
-    super::json(StatusCode::OK, &User::new(&token.username))
+    super::json(StatusCode::OK, &User::new(&token.session.username))
 }

@@ -4,20 +4,11 @@
 
 use std::time::Duration;
 
-use base64::Engine;
 use reqwest::Method;
 use serde_json::{json, Value};
 use switchboard::aircall::passwords;
 
-use crate::helpers::{answer, config_with, spawn_app, spawn_app_with};
-
-fn claims(token: &str) -> Value {
-    let payload = token.split('.').nth(1).unwrap();
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .unwrap();
-    serde_json::from_slice(&bytes).unwrap()
-}
+use crate::helpers::{answer, config_with, jwt_claims, spawn_app, spawn_app_with};
 
 const UNAUTHORIZED: fn() -> Value = || json!({"statusCode": 401, "message": "Unauthorized"});
 
@@ -28,8 +19,8 @@ async fn any_username_and_password_log_in_with_both_tokens_and_the_user() {
     let body = app.login_as("grace").await;
 
     assert_eq!(body["user"], json!({"id": "grace", "username": "grace"}));
-    let access = claims(body["access_token"].as_str().unwrap());
-    let refresh = claims(body["refresh_token"].as_str().unwrap());
+    let access = jwt_claims(body["access_token"].as_str().unwrap());
+    let refresh = jwt_claims(body["refresh_token"].as_str().unwrap());
     assert_eq!(access["sub"], "grace");
     assert_eq!(access["username"], "grace");
     assert_eq!(access["token_use"], "access");
@@ -303,7 +294,7 @@ async fn the_deprecated_refresh_gives_a_new_access_token_for_an_access_token() {
     assert_eq!(body["user"]["username"], "ada");
     assert!(body.get("refresh_token").is_none());
     let fresh = body["access_token"].as_str().unwrap();
-    assert_eq!(claims(fresh)["token_use"], "access");
+    assert_eq!(jwt_claims(fresh)["token_use"], "access");
 }
 
 #[tokio::test]
