@@ -1,5 +1,6 @@
 //! Calls: `GET /calls?offset=&limit=`, `GET /calls/:id` and
-//! `PUT /calls/:id/archive`, and the SQL that reads a call with its notes.
+//! `PUT /calls/:id/archive`, and the SQL that reads a call with its notes:
+//! all of them for one call, the newest few in a list or an event.
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, RawQuery};
@@ -11,15 +12,14 @@ use uuid::Uuid;
 use super::tokens::AccessToken;
 use super::{pusher, AircallError};
 use crate::http::Ctx;
-use crate::ports::{QueryResult, Row, Statement};
+use crate::ports::{QueryResult, Row, Statement, MAX_EXACT_INTEGER};
 
 /// Page size when `limit` is not given, as the original.
 pub const DEFAULT_LIMIT: i64 = 10;
 /// The largest `limit` accepted.
 pub const MAX_LIMIT: i64 = 100;
-/// The largest `offset` accepted: JavaScript's `Number.MAX_SAFE_INTEGER`,
-/// the largest integer D1 binds exactly.
-pub const MAX_OFFSET: i64 = 9_007_199_254_740_991;
+/// The largest `offset` accepted: the largest integer D1 binds exactly.
+pub const MAX_OFFSET: i64 = MAX_EXACT_INTEGER;
 
 /// A note, as the document shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -28,7 +28,16 @@ pub struct Note {
     pub content: String,
 }
 
+/// How many notes (the newest) a call embeds in a list or an event.
+pub const EMBEDDED_NOTES: usize = 5;
+
+/// The most a call may weigh, as JSON, in a list or an event: under Pusher's
+/// 10 KB limit on an event's data, whatever its notes hold.
+pub const EMBEDDED_BYTES: usize = 10_000;
+
 /// A call, with the fields and order of the original; notes newest first.
+/// In a list or an event, only its newest notes are embedded, and
+/// `notes_omitted` (only then, and only when above 0) says how many are not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Call {
     pub id: String,
@@ -41,10 +50,30 @@ pub struct Call {
     pub via: String,
     pub created_at: String,
     pub notes: Vec<Note>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes_omitted: Option<usize>,
+}
+
+impl Call {
+    /// The call as a list or an event shows it, out of its newest notes and
+    /// the number it has in all: at most [`EMBEDDED_NOTES`] of them, fewer
+    /// when the call would otherwise weigh over [`EMBEDDED_BYTES`], and the
+    /// count of those left out.
+    pub fn summarized(mut self, total_notes: usize) -> Self {
+        self.notes.truncate(EMBEDDED_NOTES);
+        loop {
+            let omitted = total_notes.saturating_sub(self.notes.len());
+            self.notes_omitted = (omitted > 0).then_some(omitted);
+            let weight = serde_json::to_vec(&self).map_or(usize::MAX, |json| json.len());
+            if weight <= EMBEDDED_BYTES || self.notes.pop().is_none() {
+                return self;
+            }
+        }
+    }
 }
 
 /// A call as SQL returns it: D1 gives INTEGER columns as numbers (not bools)
-/// and the notes as a JSON text.
+/// and the notes as a JSON text; a list also counts every note of the call.
 #[derive(Deserialize)]
 struct CallRow {
     id: String,
@@ -57,6 +86,7 @@ struct CallRow {
     via: String,
     created_at: String,
     notes: String,
+    notes_total: Option<i64>,
 }
 
 impl TryFrom<CallRow> for Call {
@@ -65,7 +95,7 @@ impl TryFrom<CallRow> for Call {
     fn try_from(row: CallRow) -> Result<Self, Self::Error> {
         let notes = serde_json::from_str(&row.notes)
             .map_err(|e| AircallError::Internal(format!("notes of call {}: {e}", row.id)))?;
-        Ok(Self {
+        let call = Self {
             id: row.id,
             direction: row.direction,
             from: row.from,
@@ -76,22 +106,42 @@ impl TryFrom<CallRow> for Call {
             via: row.via,
             created_at: row.created_at,
             notes,
+            notes_omitted: None,
+        };
+        Ok(match row.notes_total {
+            Some(total) => call.summarized(usize::try_from(total).unwrap_or(0)),
+            None => call,
         })
     }
 }
 
-/// The columns of a call `c`, its notes (newest first) gathered into one JSON
-/// text through the `aircall_notes_by_call` index.
-const CALL_COLUMNS: &str = "c.id, c.direction, c.\"from\", c.\"to\", c.duration, \
-     c.is_archived, c.call_type, c.via, c.created_at, \
-     (SELECT json_group_array(json_object('id', n.id, 'content', n.content)) \
-      FROM (SELECT id, content FROM aircall_notes WHERE call_id = c.id ORDER BY seq DESC) AS n) \
-     AS notes";
+/// The columns of a call `c`, and its notes (newest first) gathered into one
+/// JSON text through the `aircall_notes_by_call` index: all of them (a call
+/// has at most [`super::notes::MAX_NOTES`]), or, for a list, the newest
+/// [`EMBEDDED_NOTES`] and the count of all (read on the index alone).
+fn call_columns(summary: bool) -> String {
+    let (limit, total) = if summary {
+        (
+            format!(" LIMIT {EMBEDDED_NOTES}"),
+            ", (SELECT COUNT(*) FROM aircall_notes WHERE call_id = c.id) AS notes_total",
+        )
+    } else {
+        (String::new(), "")
+    };
+    format!(
+        "c.id, c.direction, c.\"from\", c.\"to\", c.duration, \
+         c.is_archived, c.call_type, c.via, c.created_at, \
+         (SELECT json_group_array(json_object('id', n.id, 'content', n.content)) \
+          FROM (SELECT id, content FROM aircall_notes WHERE call_id = c.id \
+                ORDER BY seq DESC{limit}) AS n) AS notes{total}"
+    )
+}
 
 /// Reads one call by its (normalized) id.
 pub(super) fn select_call(id: &str) -> Statement {
     Statement::new(format!(
-        "SELECT {CALL_COLUMNS} FROM aircall_calls AS c WHERE c.id = ?"
+        "SELECT {} FROM aircall_calls AS c WHERE c.id = ?",
+        call_columns(false)
     ))
     .bind(id)
 }
@@ -159,7 +209,7 @@ fn integer(
 }
 
 /// `GET /calls?offset=&limit=`: `{"nodes","totalCount","hasNextPage"}`, newest
-/// call first. `offset` defaults to 0, `limit` to 10 (at most 100). The page
+/// call first, each with its newest notes only ([`Call::summarized`]). `offset` defaults to 0, `limit` to 10 (at most 100). The page
 /// and the count come from one statement: one D1 round trip.
 pub async fn list(
     _: AccessToken,
@@ -188,11 +238,12 @@ pub async fn list(
         .db
         .all(
             Statement::new(format!(
-                "SELECT t.total_count, {CALL_COLUMNS} \
+                "SELECT t.total_count, {} \
                  FROM (SELECT COUNT(*) AS total_count FROM aircall_calls) AS t \
                  LEFT JOIN (SELECT * FROM aircall_calls ORDER BY created_at DESC, id DESC \
                             LIMIT ? OFFSET ?) AS c ON 1 \
-                 ORDER BY c.created_at DESC, c.id DESC"
+                 ORDER BY c.created_at DESC, c.id DESC",
+                call_columns(true)
             ))
             .bind(limit)
             .bind(offset),

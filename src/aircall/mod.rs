@@ -18,13 +18,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use http::StatusCode;
-use serde_json::{Map, Value};
 
-use crate::app::AppState;
+use crate::http::{AppState, BodyLimit, TextField, SMALL_BODY};
 
-pub use calls::{Call, Note};
+pub use calls::{Call, Note, EMBEDDED_BYTES, EMBEDDED_NOTES};
 pub use dataset::statements as dataset;
 pub use error::{error_response, AircallError, CALL_NOT_FOUND};
+pub use notes::{MAX_CONTENT, MAX_NOTES, MAX_NOTES_BYTES};
 
 /// The Aircall routes, at the document's paths.
 pub fn router() -> Router<AppState> {
@@ -40,6 +40,17 @@ pub fn router() -> Router<AppState> {
         .route("/pusher/auth", post(pusher::auth))
 }
 
+/// The routes that take a body, and how much: small objects and forms only.
+/// Archiving takes none, but a client may send an empty object.
+pub const BODY_LIMITS: &[BodyLimit] = &[
+    BodyLimit::new("POST", "/auth/login", SMALL_BODY),
+    BodyLimit::new("POST", "/auth/refresh-token-v2", SMALL_BODY),
+    BodyLimit::new("POST", "/auth/refresh-token", SMALL_BODY),
+    BodyLimit::new("POST", "/calls/*/note", SMALL_BODY),
+    BodyLimit::new("PUT", "/calls/*/archive", SMALL_BODY),
+    BodyLimit::new("POST", "/pusher/auth", SMALL_BODY),
+];
+
 /// A JSON answer with `status`.
 fn json<T: serde::Serialize>(status: StatusCode, value: &T) -> Response {
     (status, Json(value)).into_response()
@@ -49,29 +60,29 @@ fn json<T: serde::Serialize>(status: StatusCode, value: &T) -> Response {
 /// `@IsNotEmpty()` and `@MaxLength(max)` would, adding their messages to
 /// `messages` when it does not fit.
 fn text_field(
-    fields: &Map<String, Value>,
+    field: TextField,
     name: &str,
     max: usize,
     messages: &mut Vec<String>,
 ) -> Option<String> {
-    match fields.get(name) {
-        None | Some(Value::Null) => {
+    match field {
+        TextField::Missing => {
             messages.push(format!("{name} must be a string"));
             messages.push(format!("{name} should not be empty"));
             None
         }
-        Some(Value::String(text)) if text.is_empty() => {
+        TextField::Text(text) if text.is_empty() => {
             messages.push(format!("{name} should not be empty"));
             None
         }
-        Some(Value::String(text)) if text.chars().count() > max => {
+        TextField::Text(text) if text.chars().count() > max => {
             messages.push(format!(
                 "{name} must be shorter than or equal to {max} characters"
             ));
             None
         }
-        Some(Value::String(text)) => Some(text.clone()),
-        Some(_) => {
+        TextField::Text(text) => Some(text),
+        TextField::NotText => {
             messages.push(format!("{name} must be a string"));
             None
         }
@@ -81,12 +92,18 @@ fn text_field(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use serde_json::{json, Value};
+
+    #[derive(Default, serde::Deserialize)]
+    #[serde(default)]
+    struct Body {
+        content: TextField,
+    }
 
     fn read(body: Value) -> (Option<String>, Vec<String>) {
         let mut messages = Vec::new();
-        let fields = body.as_object().cloned().unwrap_or_default();
-        let value = text_field(&fields, "content", 5, &mut messages);
+        let body: Body = serde_json::from_value(body).unwrap();
+        let value = text_field(body.content, "content", 5, &mut messages);
         (value, messages)
     }
 

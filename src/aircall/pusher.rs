@@ -13,7 +13,7 @@ use sha2::Sha256;
 use super::tokens::AccessToken;
 use super::{text_field, AircallError, Call};
 use crate::config::Pusher;
-use crate::http::{fields, Ctx};
+use crate::http::{parse, Ctx, TextField};
 use crate::ports::{HttpClient, OutboundRequest};
 
 /// The one channel this API signs for and publishes on.
@@ -33,6 +33,14 @@ pub fn sign(secret: &str, message: &str) -> String {
     hex::encode(mac.finalize().into_bytes())
 }
 
+/// The body of `/pusher/auth`, as pusher-js sends it.
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct ChannelAuth {
+    socket_id: TextField,
+    channel_name: TextField,
+}
+
 /// `POST /pusher/auth` with the Bearer access token and the form fields
 /// `socket_id` and `channel_name` (JSON too): 200
 /// `{"auth":"<key>:<hex HMAC-SHA256(secret, "<socket_id>:<channel_name>")>"}`
@@ -44,10 +52,10 @@ pub async fn auth(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AircallError> {
-    let fields = fields(&headers, &body)?;
+    let body: ChannelAuth = parse(&headers, &body)?;
     let mut messages = Vec::new();
-    let socket_id = text_field(&fields, "socket_id", 64, &mut messages);
-    let channel = text_field(&fields, "channel_name", 200, &mut messages);
+    let socket_id = text_field(body.socket_id, "socket_id", 64, &mut messages);
+    let channel = text_field(body.channel_name, "channel_name", 200, &mut messages);
     let (Some(socket_id), Some(channel)) = (socket_id, channel) else {
         return Err(AircallError::Invalid(messages));
     };
@@ -141,13 +149,16 @@ pub async fn publish(
     }
 }
 
-/// Sends `update-call` with `call` after the response (the background port),
-/// when Pusher is configured. A failure is logged, never answered.
+/// Sends `update-call` with `call` (all its notes) after the response (the
+/// background port), when Pusher is configured. The event embeds the newest
+/// notes only ([`Call::summarized`]), so that it stays under Pusher's 10 KB.
+/// A failure is logged, never answered.
 pub fn publish_update(ctx: &Ctx, call: &Call) {
     let Some(pusher) = ctx.config.pusher.clone() else {
         return;
     };
-    let data = match serde_json::to_string(call) {
+    let summary = call.clone().summarized(call.notes.len());
+    let data = match serde_json::to_string(&summary) {
         Ok(data) => data,
         Err(e) => {
             ctx.log.emit(&failure(&call.id, &e.to_string()));

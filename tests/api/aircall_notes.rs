@@ -1,7 +1,10 @@
-//! Aircall notes: `POST /calls/:id/note`.
+//! Aircall notes: `POST /calls/:id/note`, and how many of a call's notes
+//! its answers embed.
 
+use futures_util::future::join_all;
 use reqwest::Method;
 use serde_json::{json, Value};
+use switchboard::aircall::{MAX_NOTES, MAX_NOTES_BYTES};
 
 use crate::helpers::{answer, spawn_app, TestApp};
 
@@ -261,4 +264,154 @@ async fn a_note_without_a_token_is_a_401_before_anything_else() {
 
     assert_eq!(status, 401);
     assert_eq!(body, json!({"statusCode": 401, "message": "Unauthorized"}));
+}
+
+async fn notes_of(app: &TestApp, id: &str) -> i64 {
+    app.sql_count(&format!(
+        "SELECT COUNT(*) FROM aircall_notes WHERE call_id = '{id}'"
+    ))
+    .await
+}
+
+/// A call of the demo data without notes.
+async fn call_without_notes(app: &TestApp) -> String {
+    app.sql(
+        "SELECT id FROM aircall_calls WHERE id NOT IN (SELECT call_id FROM aircall_notes) LIMIT 1",
+    )
+    .await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn parallel_notes_never_take_a_call_past_its_most_notes() {
+    let app = spawn_app().await;
+    let id = call_without_notes(&app).await;
+    app.prefill_notes(&id, MAX_NOTES - 5, "old").await;
+
+    let responses = join_all((0..20).map(|i| app.add_note(&id, format!("note {i}")))).await;
+
+    let statuses: Vec<u16> = responses.iter().map(|r| r.status().as_u16()).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        15,
+        "{statuses:?}"
+    );
+    assert_eq!(notes_of(&app, &id).await, MAX_NOTES);
+    let refused = responses.into_iter().find(|r| r.status() == 409).unwrap();
+    let body: Value = refused.json().await.unwrap();
+    assert_eq!(
+        body,
+        json!({
+            "statusCode": 409,
+            "message": format!(
+                "The call already holds its most notes ({MAX_NOTES} notes, {MAX_NOTES_BYTES} bytes in all)"
+            ),
+            "error": "Conflict"
+        })
+    );
+}
+
+#[tokio::test]
+async fn a_note_that_would_take_a_call_past_its_most_bytes_is_refused() {
+    let app = spawn_app().await;
+    let id = call_without_notes(&app).await;
+    // 16 notes of 4,000 bytes (1,000 four-byte characters): 64,000 bytes.
+    let wide = "𝄞".repeat(1000);
+    app.prefill_notes(&id, 16, &wide).await;
+    let room = usize::try_from(MAX_NOTES_BYTES - 16 * 4000).unwrap();
+    assert_eq!(room % 4, 0);
+
+    // Counted in bytes, not characters: one four-byte character too many.
+    let too_much = app.add_note(&id, "𝄞".repeat(room / 4 + 1)).await;
+    let just_fits = app.add_note(&id, "𝄞".repeat(room / 4)).await;
+
+    assert_eq!(too_much.status(), 409);
+    assert_eq!(just_fits.status(), 201);
+    assert_eq!(notes_of(&app, &id).await, 17);
+}
+
+#[tokio::test]
+async fn control_characters_in_a_note_are_a_400_and_write_nothing() {
+    let app = spawn_app().await;
+    let id = app.call_ids().await[0].clone();
+    let before = notes(&app).await;
+
+    for content in [
+        "nul\u{0}",
+        "\u{1b}[2Jcleared",
+        "bell\u{7}",
+        "del\u{7f}",
+        "c1\u{9b}",
+    ] {
+        let response = app.add_note(&id, content).await;
+        assert_eq!(response.status(), 400, "{content:?}");
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(
+            body,
+            json!({
+                "statusCode": 400,
+                "message": ["content must not contain control characters"],
+                "error": "Bad Request"
+            })
+        );
+    }
+    assert_eq!(notes(&app).await, before);
+    // Line breaks and tabs are text.
+    assert_eq!(
+        app.add_note(&id, "two\nlines\twith a tab\r\n")
+            .await
+            .status(),
+        201
+    );
+}
+
+#[tokio::test]
+async fn a_list_embeds_a_calls_newest_notes_and_says_how_many_it_leaves_out() {
+    let app = spawn_app().await;
+    let id = app.call_ids().await[0].clone();
+    let had = notes_of(&app, &id).await;
+    app.prefill_notes(&id, 12, "older").await;
+    assert_eq!(app.add_note(&id, "newest").await.status(), 201);
+    let total = had + 13;
+
+    let (status, page) = answer(app.aircall(Method::GET, "/calls?limit=1").await).await;
+    let (_, call) = answer(app.aircall(Method::GET, &format!("/calls/{id}")).await).await;
+
+    assert_eq!(status, 200);
+    let listed = &page["nodes"][0];
+    assert_eq!(listed["id"], id.as_str());
+    assert_eq!(listed["notes"].as_array().unwrap().len(), 5);
+    assert_eq!(listed["notes"][0]["content"], "newest");
+    assert_eq!(listed["notes_omitted"], total - 5);
+    // The call itself shows every note, and no count.
+    assert_eq!(call["notes"].as_array().unwrap().len() as i64, total);
+    assert!(call.get("notes_omitted").is_none());
+    // A call with few notes is listed as it always was.
+    let (_, page) = answer(app.aircall(Method::GET, "/calls?offset=1&limit=1").await).await;
+    assert!(page["nodes"][0].get("notes_omitted").is_none());
+}
+
+#[tokio::test]
+async fn a_listed_call_stays_under_ten_kilobytes_whatever_its_notes_hold() {
+    let app = spawn_app().await;
+    let id = app.call_ids().await[0].clone();
+    let had = notes_of(&app, &id).await;
+    let wide = "𝄞".repeat(1000);
+    app.prefill_notes(&id, 10, &wide).await;
+
+    let (_, page) = answer(app.aircall(Method::GET, "/calls?limit=1").await).await;
+
+    let listed = &page["nodes"][0];
+    let weight = serde_json::to_vec(listed).unwrap().len();
+    assert!(weight <= 10_000, "{weight} bytes");
+    // Two notes of 4,000 bytes fit, a third would not.
+    assert_eq!(listed["notes"].as_array().unwrap().len(), 2);
+    assert_eq!(listed["notes_omitted"], had + 10 - 2);
 }

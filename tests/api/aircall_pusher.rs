@@ -3,6 +3,7 @@
 //! server stands in for Pusher and checks path, signature, `body_md5` and
 //! body).
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hmac::{Hmac, Mac};
@@ -11,8 +12,10 @@ use reqwest::Method;
 use serde_json::{json, Value};
 use sha2::Sha256;
 use switchboard::aircall::pusher;
+use switchboard::aircall::{EMBEDDED_BYTES, EMBEDDED_NOTES};
 use switchboard::config::{Pusher, Secret};
 use switchboard::platform::native::ReqwestHttp;
+use switchboard::ports::OUTBOUND_TIMEOUT;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -127,7 +130,7 @@ async fn the_publisher_sends_a_signed_event_that_pusher_accepts() {
         secret: Secret(SECRET.into()),
         base_url: server.uri(),
     };
-    let http = ReqwestHttp::new().unwrap();
+    let http = ReqwestHttp::new(OUTBOUND_TIMEOUT).unwrap();
 
     let result = pusher::publish(
         &http,
@@ -164,7 +167,7 @@ async fn the_publisher_reports_a_refusal() {
         secret: Secret(SECRET.into()),
         base_url: server.uri(),
     };
-    let http = ReqwestHttp::new().unwrap();
+    let http = ReqwestHttp::new(OUTBOUND_TIMEOUT).unwrap();
 
     let result = pusher::publish(&http, &config, "update-call", "private-aircall", "{}", 0).await;
 
@@ -249,6 +252,9 @@ async fn a_slow_pusher_does_not_slow_the_request() {
         "{:?}",
         started.elapsed()
     );
+    // The event reaches the mock before the test ends: wiremock hands its
+    // servers to later tests, which must not receive this one.
+    assert_eq!(received(&server, 1).await.len(), 1);
 }
 
 #[tokio::test]
@@ -409,4 +415,63 @@ async fn without_pusher_credentials_pusher_auth_is_a_503_and_nothing_is_publishe
     assert_eq!(archive.status(), 200);
     tokio::time::sleep(Duration::from_millis(100)).await;
     assert!(app.log().iter().all(|l| l["event"] != "pusher"));
+}
+
+#[tokio::test]
+async fn an_event_embeds_the_newest_notes_and_stays_under_ten_kilobytes() {
+    let server = pusher_mock(ResponseTemplate::new(200).set_body_string("{}")).await;
+    let app = app_publishing_to(&server.uri()).await;
+    let id = app.call_ids().await[0].clone();
+    // Eight notes of 4,000 bytes each: 32 KB of notes on one call.
+    app.prefill_notes(&id, 8, &"𝄞".repeat(1000)).await;
+
+    let response = app.add_note(&id, "the newest").await;
+
+    assert_eq!(response.status(), 201);
+    let call: Value = response.json().await.unwrap();
+    let total = call["notes"].as_array().unwrap().len();
+    assert!(total >= 9, "the answer holds every note");
+    let requests = received(&server, 1).await;
+    assert_eq!(requests.len(), 1, "the event was sent");
+    let body: Value = serde_json::from_slice(&requests[0].body).unwrap();
+    let data = body["data"].as_str().unwrap();
+    assert!(data.len() <= EMBEDDED_BYTES, "{} bytes", data.len());
+    let event: Value = serde_json::from_str(data).unwrap();
+    let embedded = event["notes"].as_array().unwrap();
+    assert!(!embedded.is_empty() && embedded.len() <= EMBEDDED_NOTES);
+    assert_eq!(embedded[0]["content"], "the newest");
+    assert_eq!(event["notes_omitted"], total - embedded.len());
+    assert_eq!(event["id"], call["id"]);
+    assert_eq!(event["is_archived"], call["is_archived"]);
+}
+
+#[tokio::test]
+async fn a_pusher_that_does_not_answer_in_time_is_given_up_and_logged() {
+    let server = pusher_mock(ResponseTemplate::new(200).set_delay(Duration::from_secs(5))).await;
+    let settings = pusher_config(&server.uri());
+    let pairs: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let timeout = Duration::from_millis(300);
+    let app = spawn_app_with(config_with(&pairs), |mut state| {
+        state.http = Arc::new(ReqwestHttp::new(timeout).unwrap());
+        state
+    })
+    .await;
+    let id = app.call_ids().await[0].clone();
+
+    let started = Instant::now();
+    assert_eq!(app.add_note(&id, "into the void").await.status(), 201);
+    let failures = pusher_failures(&app).await;
+
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(failures.len(), 1, "{failures:?}");
+    assert_eq!(failures[0]["level"], "error");
+    let message = failures[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("timed out: no answer within 300 ms"),
+        "{message}"
+    );
 }
