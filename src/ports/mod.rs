@@ -19,8 +19,8 @@ pub use cache::{CachedResponse, EdgeCache};
 pub use clock::{Clock, Ids};
 pub use kv::Kv;
 pub use log::Log;
-pub use outbound::{HttpClient, OutboundRequest, OutboundResponse};
-pub use sql::{Meta, QueryResult, Row, Sql, SqlValue, Statement};
+pub use outbound::{timed_out, HttpClient, OutboundRequest, OutboundResponse, OUTBOUND_TIMEOUT};
+pub use sql::{Meta, QueryResult, Row, Sql, SqlValue, Statement, MAX_EXACT_INTEGER};
 
 /// A failure of the platform underneath a port (D1, KV, the cache).
 ///

@@ -17,6 +17,26 @@ pub enum SqlValue {
     Text(String),
 }
 
+/// The largest integer D1 binds exactly: D1 takes JavaScript numbers, whose
+/// integers are exact up to 2^53 − 1 (`Number.MAX_SAFE_INTEGER`).
+pub const MAX_EXACT_INTEGER: i64 = (1 << 53) - 1;
+
+impl SqlValue {
+    /// Refuses an integer D1 would round (beyond ±[`MAX_EXACT_INTEGER`]):
+    /// a value bound must be the value stored. Both hosts check it, so a
+    /// native test sees what D1 would do.
+    pub fn check_exact(&self) -> Result<(), PlatformError> {
+        match self {
+            Self::Integer(i) if i.unsigned_abs() > MAX_EXACT_INTEGER.unsigned_abs() => {
+                Err(PlatformError::new(format!(
+                    "the integer {i} is beyond ±2^53 − 1: D1 would round it"
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 impl From<i64> for SqlValue {
     fn from(value: i64) -> Self {
         Self::Integer(value)
@@ -124,4 +144,28 @@ pub trait Sql: Send + Sync {
 
     /// Runs statements atomically, in order, in one round trip.
     async fn batch(&self, statements: Vec<Statement>) -> Result<Vec<QueryResult>, PlatformError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_beyond_two_to_the_53_are_refused_not_rounded() {
+        for exact in [0, 1, -1, MAX_EXACT_INTEGER, -MAX_EXACT_INTEGER] {
+            assert_eq!(SqlValue::Integer(exact).check_exact(), Ok(()), "{exact}");
+        }
+        for inexact in [
+            MAX_EXACT_INTEGER + 1,
+            -MAX_EXACT_INTEGER - 1,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            assert!(
+                SqlValue::Integer(inexact).check_exact().is_err(),
+                "{inexact}"
+            );
+        }
+        assert_eq!(SqlValue::Real(1e300).check_exact(), Ok(()));
+    }
 }

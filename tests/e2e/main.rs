@@ -1,10 +1,13 @@
 //! End to end: the built worker under `wrangler dev` (workerd, local D1 with
 //! the migrations and demo data applied). `scripts/test` starts it and runs
 //! these with `--ignored`; they need `SWITCHBOARD_BASE_URL`, `XIVO_USERNAME`
-//! and `XIVO_PASSWORD` (and the worker a `JWT_SECRET`, for Aircall).
+//! and `XIVO_PASSWORD` (and the worker a `JWT_SECRET`, for Aircall), and
+//! `SWITCHBOARD_PUSHER_PORT` (where the worker's `PUSHER_HOST` points) with
+//! `SWITCHBOARD_WORKER_LOG` (wrangler's output) for the Pusher timeout.
 
 #![cfg(not(target_arch = "wasm32"))]
 
+use futures_util::StreamExt;
 use reqwest::{Method, RequestBuilder};
 
 fn setting(name: &str) -> String {
@@ -216,4 +219,123 @@ async fn aircall_errors_are_nestjs_shaped_in_workers() {
     );
     let unknown = json(request(Method::GET, "/calls/x/y"), 404).await;
     assert_eq!(unknown["message"], "Cannot GET /calls/x/y");
+}
+
+#[tokio::test]
+#[ignore = "end to end: needs a running worker (scripts/test starts one)"]
+async fn small_bodies_and_bodiless_reads_are_enforced_in_workers() {
+    let big = serde_json::json!({"username": "e2e", "password": "x".repeat(16 * 1024)});
+    let login = json(request(Method::POST, "/auth/login").json(&big), 413).await;
+    assert_eq!(login["message"], "Request body larger than 16384 bytes");
+
+    let (access, _) = aircall_login().await;
+    let read = json(
+        request(Method::GET, "/calls")
+            .bearer_auth(&access)
+            .header("content-type", "application/json")
+            .body("{}"),
+        413,
+    )
+    .await;
+    assert_eq!(read["message"], "A GET request takes no body");
+}
+
+#[tokio::test]
+#[ignore = "end to end: needs a running worker (scripts/test starts one)"]
+async fn a_calls_notes_are_bounded_by_the_insert_itself_on_d1() {
+    let (access, _) = aircall_login().await;
+    let page = json(
+        request(Method::GET, "/calls?offset=60&limit=1").bearer_auth(&access),
+        200,
+    )
+    .await;
+    let id = page["nodes"][0]["id"].as_str().unwrap().to_owned();
+    let note = |content: String| {
+        request(Method::POST, &format!("/calls/{id}/note"))
+            .bearer_auth(&access)
+            .json(&serde_json::json!({ "content": content }))
+            .send()
+    };
+
+    let control = note("\u{1b}[2J".into()).await.unwrap();
+    assert_eq!(control.status(), 400);
+
+    // Eight at a time: more than the call has room for, in parallel.
+    let statuses: Vec<u16> = futures_util::stream::iter((0..110).map(|i| note(format!("n{i}"))))
+        .buffer_unordered(8)
+        .map(|r| r.unwrap().status().as_u16())
+        .collect()
+        .await;
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 409),
+        "{statuses:?}"
+    );
+    assert!(statuses.contains(&409), "{statuses:?}");
+
+    let call = json(
+        request(Method::GET, &format!("/calls/{id}")).bearer_auth(&access),
+        200,
+    )
+    .await;
+    assert_eq!(call["notes"].as_array().unwrap().len(), 100);
+    let listed = json(
+        request(Method::GET, "/calls?offset=60&limit=1").bearer_auth(&access),
+        200,
+    )
+    .await;
+    assert_eq!(listed["nodes"][0]["notes"].as_array().unwrap().len(), 5);
+    assert_eq!(listed["nodes"][0]["notes_omitted"], 95);
+}
+
+/// Accepts connections on `port` and never answers them, until dropped.
+async fn silent_server(port: u16) -> tokio::task::JoinHandle<()> {
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+        .await
+        .expect("the Pusher port of the test run is free");
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    })
+}
+
+#[tokio::test]
+#[ignore = "end to end: needs a running worker (scripts/test starts one)"]
+async fn a_pusher_that_never_answers_is_given_up_and_logged_in_workers() {
+    let port: u16 = setting("SWITCHBOARD_PUSHER_PORT").parse().unwrap();
+    let log = setting("SWITCHBOARD_WORKER_LOG");
+    let server = silent_server(port).await;
+    let (access, _) = aircall_login().await;
+    let page = json(
+        request(Method::GET, "/calls?offset=70&limit=1").bearer_auth(&access),
+        200,
+    )
+    .await;
+    let id = page["nodes"][0]["id"].as_str().unwrap().to_owned();
+
+    json(
+        request(Method::POST, &format!("/calls/{id}/note"))
+            .bearer_auth(&access)
+            .json(&serde_json::json!({"content": "nobody listens"})),
+        201,
+    )
+    .await;
+
+    // The timeout is 5 s; Workers alone would wait until waitUntil's end
+    // (30 s) and log nothing.
+    let wanted = format!("update-call for call {id} not published: timed out");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let found = loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if text.contains(&wanted) {
+            break true;
+        }
+        if std::time::Instant::now() > deadline {
+            break false;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    server.abort();
+    assert!(found, "no line saying {wanted:?} in {log}");
 }

@@ -20,14 +20,18 @@ impl D1 {
         let params: Vec<JsValue> = statement
             .params
             .iter()
-            .map(|value| match value {
-                SqlValue::Null => JsValue::NULL,
-                // D1 takes JavaScript numbers: exact up to 2^53.
-                SqlValue::Integer(i) => JsValue::from_f64(*i as f64),
-                SqlValue::Real(f) => JsValue::from_f64(*f),
-                SqlValue::Text(s) => JsValue::from_str(s),
+            .map(|value| {
+                // D1 takes JavaScript numbers: an integer beyond 2^53 would
+                // be rounded, so it is refused instead.
+                value.check_exact()?;
+                Ok(match value {
+                    SqlValue::Null => JsValue::NULL,
+                    SqlValue::Integer(i) => JsValue::from_f64(*i as f64),
+                    SqlValue::Real(f) => JsValue::from_f64(*f),
+                    SqlValue::Text(s) => JsValue::from_str(s),
+                })
             })
-            .collect();
+            .collect::<Result<_, PlatformError>>()?;
         self.0
             .prepare(statement.sql.as_ref())
             .bind(&params)

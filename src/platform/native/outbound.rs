@@ -6,36 +6,48 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::ports::{
-    Background, HttpClient, OutboundRequest, OutboundResponse, PlatformError, Task,
+    timed_out, Background, HttpClient, OutboundRequest, OutboundResponse, PlatformError, Task,
 };
 
-/// Plain HTTP only (the native host talks to local mocks); 10 s at most per
-/// request.
-pub struct ReqwestHttp(reqwest::Client);
+/// Plain HTTP only (the native host talks to local mocks), abandoned after a
+/// timeout (the platform's [`crate::ports::OUTBOUND_TIMEOUT`], or a shorter
+/// one in tests).
+pub struct ReqwestHttp {
+    client: reqwest::Client,
+    timeout: Duration,
+}
 
 impl ReqwestHttp {
-    pub fn new() -> Result<Self, PlatformError> {
+    pub fn new(timeout: Duration) -> Result<Self, PlatformError> {
         reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
+            .timeout(timeout)
             .build()
-            .map(Self)
+            .map(|client| Self { client, timeout })
             .map_err(PlatformError::new)
+    }
+
+    fn error(&self, error: reqwest::Error) -> PlatformError {
+        if error.is_timeout() {
+            timed_out(self.timeout)
+        } else {
+            PlatformError::new(error)
+        }
     }
 }
 
 #[async_trait]
 impl HttpClient for ReqwestHttp {
     async fn send(&self, request: OutboundRequest) -> Result<OutboundResponse, PlatformError> {
-        let mut builder = self.0.request(request.method, &request.url);
+        let mut builder = self.client.request(request.method, &request.url);
         for (name, value) in request.headers {
             builder = builder.header(name, value);
         }
         if let Some(body) = request.body {
             builder = builder.body(body);
         }
-        let response = builder.send().await.map_err(PlatformError::new)?;
+        let response = builder.send().await.map_err(|e| self.error(e))?;
         let status = response.status().as_u16();
-        let body = response.text().await.map_err(PlatformError::new)?;
+        let body = response.text().await.map_err(|e| self.error(e))?;
         Ok(OutboundResponse { status, body })
     }
 }

@@ -43,6 +43,11 @@ impl SqliteDb {
         Ok(())
     }
 
+    /// Executes a script of statements, as `wrangler d1 execute --file` does.
+    pub fn execute_script(&self, sql: &str) -> Result<(), PlatformError> {
+        self.lock()?.execute_batch(sql).map_err(PlatformError::new)
+    }
+
     fn lock(&self) -> Result<MutexGuard<'_, Connection>, PlatformError> {
         self.conn
             .lock()
@@ -75,6 +80,10 @@ fn to_json(value: ValueRef<'_>) -> Result<serde_json::Value, PlatformError> {
 /// scan that stepped N times visited N + 1 rows, and every row returned was
 /// read, so a list, a count and an indexed lookup read what they read on D1.
 fn execute(conn: &Connection, statement: &Statement) -> Result<QueryResult, PlatformError> {
+    // What D1 cannot bind exactly, SQLite refuses too.
+    for value in &statement.params {
+        value.check_exact()?;
+    }
     let mut stmt = conn.prepare(&statement.sql).map_err(PlatformError::new)?;
     let names: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
     let params = rusqlite::params_from_iter(statement.params.iter().map(to_sqlite));
