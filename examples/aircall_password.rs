@@ -1,28 +1,46 @@
-//! Registered users of the Aircall API (`AIRCALL_LOGIN=registered`): makes
-//! the SQL that adds a user, and measures what a login's hashing costs.
+//! Registered users of the Aircall API (`AIRCALL_LOGIN=registered`): writes
+//! the SQL that adds a user to a file, and measures what a login's hashing
+//! costs.
 //!
 //! ```sh
-//! cargo run --release --example aircall_password -- add USERNAME PASSWORD
+//! cargo run --release --example aircall_password -- add USERNAME FILE
 //! cargo run --release --example aircall_password -- bench
 //! ```
 //!
-//! `add` prints an `INSERT` (with a fresh salt) to run with
-//! `wrangler d1 execute DB --remote --command "..."`; `bench` verifies a
+//! `add` reads the password from standard input (its first line), never from
+//! the command line, where other users of the machine and the shell's history
+//! would see it; it writes an `INSERT` (with a fresh salt) to `FILE`, to run
+//! with `wrangler d1 execute DB --remote --file FILE`. `bench` verifies a
 //! password 200 times at the current cost and prints the median and the 95th
 //! percentile, in milliseconds.
 
+use std::io::{BufRead, IsTerminal, Write};
+use std::process::ExitCode;
 use std::time::Instant;
 
 use switchboard::aircall::passwords;
 
-fn add(username: &str, password: &str) {
+fn read_password() -> Result<String, String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("password (shown as typed; pipe it in to hide it): ");
+        std::io::stderr().flush().ok();
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| format!("reading the password: {e}"))?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
+}
+
+fn add(username: &str, file: &str) -> Result<(), String> {
+    let password = read_password()?;
     let salt = uuid::Uuid::new_v4();
-    let hash = passwords::hash(password, salt.as_bytes());
-    let username = username.replace('\'', "''");
-    println!(
-        "INSERT INTO aircall_users (username, password_hash) VALUES ('{username}', '{hash}') \
-         ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash;"
-    );
+    let sql = passwords::upsert_user_sql(username, &password, salt.as_bytes())?;
+    std::fs::write(file, sql).map_err(|e| format!("writing {file}: {e}"))?;
+    eprintln!("wrote {file}; apply it with: npx wrangler d1 execute DB --remote --file {file}");
+    Ok(())
 }
 
 fn bench() {
@@ -44,14 +62,25 @@ fn bench() {
     );
 }
 
-fn main() {
+fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-        ["add", username, password] => add(username, password),
-        ["bench"] => bench(),
-        _ => {
-            eprintln!("usage: aircall_password add USERNAME PASSWORD | aircall_password bench");
-            std::process::exit(2);
+    let result = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        ["add", username, file] => add(username, file),
+        ["bench"] => {
+            bench();
+            Ok(())
+        }
+        _ => Err(
+            "usage: aircall_password add USERNAME FILE (password on standard input) \
+                  | aircall_password bench"
+                .into(),
+        ),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(2)
         }
     }
 }

@@ -3,7 +3,8 @@
 //! (base64 without padding). The iteration count is kept in each hash, so it
 //! can be raised later without invalidating the stored ones. It is sized for
 //! the Workers CPU budget (10 ms per request on the free plan): see
-//! `docs/aircall.md` and `examples/aircall_password.rs` (the benchmark).
+//! `docs/aircall.md` and `examples/aircall_password.rs` (the tool that adds a
+//! user with [`upsert_user_sql`], and the benchmark).
 
 use base64::engine::general_purpose::STANDARD_NO_PAD as B64;
 use base64::Engine;
@@ -69,6 +70,37 @@ pub fn verify(password: &str, stored: &str) -> bool {
         return false;
     }
     derive(password, &salt, iterations).ct_eq(&expected).into()
+}
+
+/// The SQL that adds (or updates) a registered user, for
+/// `wrangler d1 execute --file`. Nothing the user name holds can end its
+/// literal: both values are written as hexadecimal blobs cast to text. The
+/// name follows the login's rule (1 to [`super::auth::MAX_USERNAME`]
+/// characters), without control characters.
+pub fn upsert_user_sql(username: &str, password: &str, salt: &[u8]) -> Result<String, String> {
+    let length = username.chars().count();
+    if length == 0 || length > super::auth::MAX_USERNAME {
+        return Err(format!(
+            "a user name has 1 to {} characters",
+            super::auth::MAX_USERNAME
+        ));
+    }
+    if username.chars().any(char::is_control) {
+        return Err("a user name has no control characters".into());
+    }
+    if password.is_empty() || password.chars().count() > super::auth::MAX_PASSWORD {
+        return Err(format!(
+            "a password has 1 to {} characters",
+            super::auth::MAX_PASSWORD
+        ));
+    }
+    let text = |value: &str| format!("CAST(X'{}' AS TEXT)", hex::encode(value.as_bytes()));
+    Ok(format!(
+        "INSERT INTO aircall_users (username, password_hash) VALUES ({}, {}) \
+         ON CONFLICT (username) DO UPDATE SET password_hash = excluded.password_hash;\n",
+        text(username),
+        text(&hash(password, salt)),
+    ))
 }
 
 /// A hash that no password matches in practice, verified against when the

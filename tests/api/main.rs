@@ -8,6 +8,8 @@ mod aircall_calls;
 mod aircall_demo;
 mod aircall_notes;
 mod aircall_pusher;
+mod aircall_sessions;
+mod aircall_users;
 mod edge;
 mod health;
 mod helpers;
