@@ -43,7 +43,9 @@ impl From<BodyError> for AircallError {
             BodyError::UnsupportedMediaType => {
                 Self::Message(StatusCode::UNSUPPORTED_MEDIA_TYPE, error.to_string())
             }
-            BodyError::Malformed(_) => Self::Message(StatusCode::BAD_REQUEST, error.to_string()),
+            BodyError::Malformed(_) | BodyError::MalformedForm(_) => {
+                Self::Message(StatusCode::BAD_REQUEST, error.to_string())
+            }
         }
     }
 }

@@ -15,9 +15,12 @@ use serde::{Deserialize, Deserializer};
 pub enum BodyError {
     /// A body whose `Content-Type` is neither JSON nor a URL-encoded form.
     UnsupportedMediaType,
-    /// A body that says it is JSON (or a form) but does not read as one
-    /// object of the route's fields.
+    /// A body that says it is JSON but does not read as one object of the
+    /// route's fields.
     Malformed(String),
+    /// A body that says it is a form but does not read as the route's
+    /// fields (a field given twice, bytes that are not UTF-8).
+    MalformedForm(String),
 }
 
 impl fmt::Display for BodyError {
@@ -27,6 +30,7 @@ impl fmt::Display for BodyError {
                 "Content-Type must be application/json or application/x-www-form-urlencoded",
             ),
             Self::Malformed(why) => write!(f, "The request body is not a JSON object: {why}"),
+            Self::MalformedForm(why) => write!(f, "The request body is not a readable form: {why}"),
         }
     }
 }
@@ -68,7 +72,7 @@ pub fn parse<T: DeserializeOwned + Default>(
             serde_json::from_slice(body).map_err(|e| BodyError::Malformed(e.to_string()))
         }
         Some("application/x-www-form-urlencoded") => {
-            serde_urlencoded::from_bytes(body).map_err(|e| BodyError::Malformed(e.to_string()))
+            serde_urlencoded::from_bytes(body).map_err(|e| BodyError::MalformedForm(e.to_string()))
         }
         _ => Err(BodyError::UnsupportedMediaType),
     }
@@ -245,7 +249,7 @@ mod tests {
         }
         assert!(matches!(
             parse::<Fields>(&with_type("application/x-www-form-urlencoded"), b"a=1&a=2"),
-            Err(BodyError::Malformed(_))
+            Err(BodyError::MalformedForm(_))
         ));
         assert_eq!(
             parse::<Fields>(&with_type("text/plain"), b"hello"),

@@ -438,3 +438,32 @@ async fn login_writes_nothing_to_d1() {
     let line = app.log_of(&response);
     assert_eq!(line["d1_round_trips"], 0);
 }
+
+#[tokio::test]
+async fn a_field_given_twice_is_refused_rather_than_one_copy_winning() {
+    let app = spawn_app().await;
+
+    let (json_status, json_body) = answer(
+        app.request(Method::POST, "/auth/login")
+            .header("content-type", "application/json")
+            .body(r#"{"username": "ada", "password": "x", "username": "root"}"#),
+    )
+    .await;
+    let (form_status, form_body) = answer(
+        app.request(Method::POST, "/auth/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("username=ada&password=x&username=root"),
+    )
+    .await;
+
+    assert_eq!(json_status, 400);
+    assert!(json_body["message"]
+        .as_str()
+        .unwrap()
+        .contains("duplicate field `username`"));
+    assert_eq!(form_status, 400);
+    assert!(form_body["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("The request body is not a readable form"));
+}
