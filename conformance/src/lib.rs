@@ -6,6 +6,7 @@
 //! The core (fixture model, loading, variables, redaction, comparison) is pure;
 //! `runner` does the HTTP and `report` the output.
 
+pub mod choices;
 pub mod compare;
 pub mod load;
 pub mod model;

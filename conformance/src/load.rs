@@ -1,12 +1,14 @@
 //! Loading a fixtures folder: the cases, settings, endpoints, datasets and
-//! expected failures, checked together so that a broken fixture is a clear
-//! harness error, never a confusing failure later.
+//! expected failures, checked together (with the choices the cases cite, in
+//! the repository's `docs/`) so that a broken fixture is a clear harness
+//! error, never a confusing failure later.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 
+use crate::choices::{self, ChoiceDocs};
 use crate::model::{Auth, Capture, Case, DocumentEndpoints, Setting, Step, APIS};
 use crate::redact::Template;
 use crate::vars;
@@ -73,6 +75,8 @@ fn stem(path: &Path) -> String {
 
 impl Fixtures {
     /// Loads and checks every file; the error lists every problem found.
+    /// The choices cases cite are looked up in `docs/` beside `root` (the
+    /// repository of `fixtures/`).
     pub fn load(root: &Path) -> Result<Self, Vec<String>> {
         let mut errors = Vec::new();
         let mut note = |result: Result<(), String>| {
@@ -126,8 +130,10 @@ impl Fixtures {
             endpoints,
             datasets,
         };
+        let mut docs = ChoiceDocs::new(choices::repository_of(root));
         for case in &fixtures.cases {
-            for problem in fixtures.check(case) {
+            let cited = case.choices.iter().filter_map(|c| docs.problem(c));
+            for problem in fixtures.check(case).into_iter().chain(cited) {
                 errors.push(format!("{}: {problem}", case.id));
             }
         }

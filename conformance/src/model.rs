@@ -27,6 +27,8 @@ pub struct Case {
     pub endpoint: String,
     #[serde(default)]
     pub section: Option<String>,
+    /// The project's recorded choices the case relies on, each
+    /// `docs/<api>.md#<anchor>` (checked by the loader).
     #[serde(default)]
     pub choices: Vec<String>,
     pub tags: Vec<String>,

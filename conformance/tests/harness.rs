@@ -17,7 +17,26 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// A fixtures folder with one XiVO case, `xivo/thing`.
 fn fixtures_with(case: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
+    write_fixtures(dir.path(), case);
+    dir
+}
+
+/// A repository: a fixtures folder named `folder` with one XiVO case,
+/// `xivo/thing`, beside `docs/xivo.md` when `xivo_docs` is given.
+fn repository_with(folder: &str, case: &str, xivo_docs: Option<&str>) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = dir.path().join(folder);
+    std::fs::create_dir_all(&fixtures).unwrap();
+    write_fixtures(&fixtures, case);
+    if let Some(text) = xivo_docs {
+        std::fs::create_dir_all(dir.path().join("docs")).unwrap();
+        std::fs::write(dir.path().join("docs/xivo.md"), text).unwrap();
+    }
+    dir
+}
+
+/// Writes the settings, endpoints, a dataset and the case `xivo/thing`.
+fn write_fixtures(root: &Path, case: &str) {
     std::fs::write(
         root.join("settings.toml"),
         "[user]\ndescription = \"a user name\"\ndefault = \"jane\"\n\n\
@@ -37,7 +56,6 @@ fn fixtures_with(case: &str) -> tempfile::TempDir {
     )
     .unwrap();
     std::fs::write(root.join("xivo/thing.toml"), case).unwrap();
-    dir
 }
 
 const THING_CASE: &str = r#"
@@ -405,6 +423,42 @@ auth = { bearer = "{{token}}" }
 }
 
 #[tokio::test]
+async fn a_raw_body_is_sent_as_is_without_a_content_type() {
+    let dir = fixtures_with(
+        r#"
+title = "A raw body"
+document = "xivo-restapi.rst"
+endpoint = "POST /login"
+tags = ["xivo", "things", "mutates"]
+
+[[steps]]
+method = "POST"
+path = "/login"
+body = '{"user": "{{user}}"}'
+"#,
+    );
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/login"))
+        .respond_with(ResponseTemplate::new(201))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let runner = runner(dir.path(), &server.uri(), Duration::from_secs(5));
+
+    let execution = runner.execute(&runner.fixtures().cases[0]).await;
+
+    assert_eq!(execution.harness_error, None);
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received[0].body, br#"{"user": "jane"}"#);
+    assert!(
+        !received[0].headers.contains_key("content-type"),
+        "{:?}",
+        received[0].headers
+    );
+}
+
+#[tokio::test]
 async fn a_reproduced_request_names_secrets_without_showing_them() {
     let dir = fixtures_with(
         r#"
@@ -535,6 +589,79 @@ redact = { "id" = "[unknown]" }
     ] {
         assert!(all.contains(expected), "{expected:?} not in:\n{all}");
     }
+}
+
+/// The thing case citing `choices` (a TOML array's inside).
+fn thing_citing(choices: &str) -> String {
+    THING_CASE.replace("tags = [", &format!("choices = [{choices}]\ntags = ["))
+}
+
+const XIVO_DOCS: &str = "# XiVO: choices\n\n## Agents and queues\nSorted as text.\n\n\
+                         ```sh\n# Routes\n```\n";
+
+#[test]
+fn a_citation_of_a_heading_in_docs_loads() {
+    let case = thing_citing(r#""docs/xivo.md#agents-and-queues""#);
+    for folder in ["fixtures", "elsewhere"] {
+        let dir = repository_with(folder, &case, Some(XIVO_DOCS));
+
+        let fixtures = Fixtures::load(&dir.path().join(folder)).expect("valid fixtures");
+
+        assert_eq!(
+            fixtures.cases[0].choices,
+            ["docs/xivo.md#agents-and-queues"]
+        );
+    }
+}
+
+#[test]
+fn a_citation_outside_docs_is_refused() {
+    let case = thing_citing(r#""reference/xivo.md#routes", "docs/xivo.md""#);
+    let dir = repository_with("fixtures", &case, Some(XIVO_DOCS));
+
+    let errors = Fixtures::load(&dir.path().join("fixtures")).unwrap_err();
+
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0].starts_with(
+            "xivo/thing: choice \"reference/xivo.md#routes\" is not of the form docs/<api>.md#<anchor>"
+        ),
+        "{errors:?}"
+    );
+    assert!(
+        errors[1].starts_with("xivo/thing: choice \"docs/xivo.md\" is not of the form"),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_citation_of_a_missing_docs_file_is_refused() {
+    let case = thing_citing(r#""docs/xivo.md#agents-and-queues""#);
+    let dir = repository_with("fixtures", &case, None);
+
+    let errors = Fixtures::load(&dir.path().join("fixtures")).unwrap_err();
+
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with(
+            "xivo/thing: choice \"docs/xivo.md#agents-and-queues\": docs/xivo.md does not exist"
+        ),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn a_citation_of_an_anchor_no_heading_has_is_refused() {
+    // `# Routes` is a comment in a code block, not a heading.
+    let case = thing_citing(r#""docs/xivo.md#routes""#);
+    let dir = repository_with("fixtures", &case, Some(XIVO_DOCS));
+
+    let errors = Fixtures::load(&dir.path().join("fixtures")).unwrap_err();
+
+    assert_eq!(
+        errors,
+        ["xivo/thing: choice \"docs/xivo.md#routes\": no heading of docs/xivo.md has the anchor \"routes\""]
+    );
 }
 
 #[test]
