@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::http::{self, AppState, BodyLimits, Dialects, Edge, EdgeRules};
-use crate::{aircall, health, provider_state, xivo};
+use crate::{aircall, health, provider_state, upcall, xivo};
 
 /// What the edge layer needs from each API: which API answers errors for
 /// which paths (the first match wins; paths outside every API get the host's
@@ -16,12 +16,13 @@ use crate::{aircall, health, provider_state, xivo};
 pub static RULES: EdgeRules = EdgeRules {
     dialects: Dialects(&[
         (xivo::PREFIX, xivo::error_response),
+        (upcall::PREFIX, upcall::error_response),
         ("/auth", aircall::error_response),
         ("/me", aircall::error_response),
         ("/calls", aircall::error_response),
         ("/pusher", aircall::error_response),
     ]),
-    body_limits: BodyLimits(&[xivo::BODY_LIMITS, aircall::BODY_LIMITS]),
+    body_limits: BodyLimits(&[xivo::BODY_LIMITS, aircall::BODY_LIMITS, upcall::BODY_LIMITS]),
 };
 
 pub fn router(state: AppState) -> Router {
@@ -34,6 +35,7 @@ pub fn router(state: AppState) -> Router {
     router
         .merge(xivo::router(state.clone()))
         .merge(aircall::router())
+        .merge(upcall::router(&state.config))
         .fallback(|method: Method, uri: Uri| async move { RULES.dialects.not_found(&method, &uri) })
         .method_not_allowed_fallback(|method: Method, uri: Uri| async move {
             RULES.dialects.method_not_allowed(&method, &uri)

@@ -95,6 +95,9 @@ pub const JWT_SECRET_MIN_LEN: usize = 32;
 /// The shortest `CONFORMANCE_STATE_TOKEN` accepted: 32 bytes.
 pub const STATE_TOKEN_MIN_LEN: usize = 32;
 
+/// The shortest `ADMIN_API_KEY` accepted: 32 bytes.
+pub const ADMIN_KEY_MIN_LEN: usize = 32;
+
 /// How long an Aircall session lasts by default, from the login, whatever its
 /// refreshes: 7 days.
 pub const DEFAULT_SESSION_MAX_AGE: u64 = 7 * 24 * 60 * 60;
@@ -128,6 +131,10 @@ pub struct Config {
     /// conformance harness's datasets for callers bearing it. Otherwise (and
     /// always in production) the route does not exist.
     pub conformance_state_token: Option<Secret>,
+    /// `ADMIN_API_KEY` (secret, at least 32 bytes): the administrators' key
+    /// (Upcall accounts are created with it). Without it no admin route
+    /// exists.
+    pub admin_api_key: Option<Secret>,
 }
 
 /// A setting that is missing or wrong, told once when the worker starts.
@@ -319,6 +326,21 @@ impl Config {
             Some(token) => Some(Secret(token)),
         };
 
+        let admin_api_key = match read.text("ADMIN_API_KEY") {
+            None => None,
+            Some(key) if key.len() < ADMIN_KEY_MIN_LEN => {
+                read.report(
+                    "ADMIN_API_KEY",
+                    format!(
+                        "shorter than {ADMIN_KEY_MIN_LEN} bytes: ignored, so no admin route \
+                         (such as POST /api/v1/admin/accounts) is served"
+                    ),
+                );
+                None
+            }
+            Some(key) => Some(Secret(key)),
+        };
+
         (
             Self {
                 environment,
@@ -328,6 +350,7 @@ impl Config {
                 aircall_session_max_age,
                 pusher,
                 conformance_state_token,
+                admin_api_key,
             },
             read.problems,
         )

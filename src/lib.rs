@@ -26,6 +26,7 @@ pub mod http;
 pub mod platform;
 pub mod ports;
 pub mod provider_state;
+pub mod upcall;
 pub mod xivo;
 
 /// The crate's version, as `/healthz` reports it.

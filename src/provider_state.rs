@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::http::{bearer, host_error, same_secret, Ctx, InternalError};
-use crate::{aircall, xivo};
+use crate::{aircall, upcall, xivo};
 
 pub const PATH: &str = "/__conformance/state";
 
@@ -51,6 +51,7 @@ pub async fn load(ctx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
     let statements = match request.dataset.api.as_str() {
         "aircall" => aircall::dataset(&request.dataset.records),
         "xivo" => xivo::dataset(&request.dataset.records),
+        "upcall" => upcall::dataset(&request.dataset.records),
         other => Err(format!("No datasets can be loaded for API {other:?}")),
     };
     let statements = match statements {

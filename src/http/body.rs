@@ -63,19 +63,22 @@ pub fn parse<T: DeserializeOwned + Default>(
         return Ok(T::default());
     }
     match media_type(headers).as_deref() {
-        Some(t) if t == "application/json" || t.ends_with("+json") => {
-            // A struct would also read from an array, by position: refuse
-            // anything but an object before serde sees it.
-            if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
-                return Err(BodyError::Malformed("not an object".into()));
-            }
-            serde_json::from_slice(body).map_err(|e| BodyError::Malformed(e.to_string()))
-        }
+        Some(t) if t == "application/json" || t.ends_with("+json") => parse_json(body),
         Some("application/x-www-form-urlencoded") => {
             serde_urlencoded::from_bytes(body).map_err(|e| BodyError::MalformedForm(e.to_string()))
         }
         _ => Err(BodyError::UnsupportedMediaType),
     }
+}
+
+/// Reads a JSON body, whatever its declared type, into `T`: it must be one
+/// object (a struct would also read from an array, by position, so anything
+/// else is refused before serde sees it).
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, BodyError> {
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(BodyError::Malformed("not an object".into()));
+    }
+    serde_json::from_slice(body).map_err(|e| BodyError::Malformed(e.to_string()))
 }
 
 /// A field meant to be text, as the client sent it: absent (or `null`), text,

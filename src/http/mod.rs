@@ -2,21 +2,23 @@
 //! with, the edge middleware (request id, per-route body limits, access log),
 //! the handler context with metered D1 access, the table of error dialects,
 //! request bodies read into typed fields, credentials and secret comparison,
-//! and the decoding of conformance datasets.
+//! ISO 8601 datetimes, and the decoding of conformance datasets.
 
 mod body;
 mod credentials;
 mod ctx;
 mod dataset;
+mod datetime;
 mod dialect;
 mod edge;
 mod limits;
 mod state;
 
-pub use body::{parse, BodyError, TextField};
+pub use body::{parse, parse_json, BodyError, TextField};
 pub use credentials::{basic, bearer, same_secret};
 pub use ctx::{Ctx, Db, Meter};
 pub use dataset::decode_records;
+pub use datetime::{format_millis, normalize as normalize_datetime, parse_iso8601};
 pub use dialect::{host_error, Dialects, ErrorResponder};
 pub use edge::{edge, Edge, EdgeRules, InternalError, REQUEST_ID};
 pub use limits::{BodyLimit, BodyLimits, BODY_LIMIT, SMALL_BODY};

@@ -14,6 +14,8 @@ mod edge;
 mod health;
 mod helpers;
 mod provider_state;
+mod upcall_accounts;
+mod upcall_campaigns;
 mod xivo_agents;
 mod xivo_negotiation;
 mod xivo_queues;
