@@ -109,5 +109,8 @@ CREATE TABLE upcall_calls (
     caller             TEXT
 );
 CREATE INDEX upcall_calls_by_account ON upcall_calls (account_id, id);
-CREATE INDEX upcall_calls_by_campaign ON upcall_calls (account_id, campaign_id, id);
+-- A campaign's calls, page by page; also what deleting a campaign or one of
+-- its numbers looks up (the foreign keys set the calls' ids to NULL).
+CREATE INDEX upcall_calls_by_campaign ON upcall_calls (campaign_id, id);
+CREATE INDEX upcall_calls_by_campaign_number ON upcall_calls (campaign_number_id);
 CREATE INDEX upcall_calls_by_status ON upcall_calls (account_id, status);

@@ -150,6 +150,80 @@ impl<'de> Visitor<'de> for TextVisitor {
     }
 }
 
+/// A field meant to be a number, as the client sent it: absent (or `null`),
+/// a JSON number, or something else (skipped without being kept).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum NumberField {
+    #[default]
+    Missing,
+    Number(serde_json::Number),
+    NotNumber,
+}
+
+impl NumberField {
+    /// The number as an integer, if it is one exactly.
+    pub fn integer(&self) -> Option<i64> {
+        match self {
+            Self::Number(n) => n.as_i64(),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for NumberField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(NumberVisitor)
+    }
+}
+
+struct NumberVisitor;
+
+impl<'de> Visitor<'de> for NumberVisitor {
+    type Value = NumberField;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<NumberField, E> {
+        Ok(NumberField::Number(n.into()))
+    }
+
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<NumberField, E> {
+        Ok(NumberField::Number(n.into()))
+    }
+
+    fn visit_f64<E: de::Error>(self, n: f64) -> Result<NumberField, E> {
+        Ok(serde_json::Number::from_f64(n).map_or(NumberField::NotNumber, NumberField::Number))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<NumberField, E> {
+        Ok(NumberField::Missing)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<NumberField, E> {
+        Ok(NumberField::Missing)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<NumberField, E> {
+        Ok(NumberField::NotNumber)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<NumberField, E> {
+        Ok(NumberField::NotNumber)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<NumberField, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(NumberField::NotNumber)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NumberField, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(NumberField::NotNumber)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,6 +305,26 @@ mod tests {
             let fields: Fields = parse(&with_type("application/json"), body.as_bytes()).unwrap();
             assert_eq!(fields.a, TextField::NotText, "{value}");
         }
+    }
+
+    #[test]
+    fn numbers_are_kept_and_anything_else_is_not_a_number() {
+        #[derive(Debug, Default, Deserialize)]
+        #[serde(default)]
+        struct Amounts {
+            a: NumberField,
+            b: NumberField,
+            c: NumberField,
+        }
+        let read: Amounts = parse(
+            &with_type("application/json"),
+            br#"{"a": 12, "b": 2.5, "c": "3"}"#,
+        )
+        .unwrap();
+        assert_eq!(read.a.integer(), Some(12));
+        assert_eq!(read.b.integer(), None);
+        assert!(matches!(read.b, NumberField::Number(_)));
+        assert_eq!(read.c, NumberField::NotNumber);
     }
 
     #[test]

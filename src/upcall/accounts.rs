@@ -60,11 +60,7 @@ pub async fn create(ctx: Ctx, headers: HeaderMap, body: Bytes) -> Result<Respons
     } else {
         jsonapi::read::<Input>(&headers, &body, TYPE)?.attributes
     };
-    let mut failures: Vec<(String, String)> = input
-        .other
-        .keys()
-        .map(|name| (name.clone(), format!("is not an attribute of {TYPE}")))
-        .collect();
+    let mut failures = jsonapi::unknown_attributes(&input.other, TYPE);
     let currency = match input.currency {
         TextField::Missing => "USD".to_owned(),
         TextField::Text(c) if is_currency(&c) => c,

@@ -15,10 +15,11 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
 use super::jsonapi::{self, Resource};
+use super::query::{self, Filter, Kind};
 use super::token::{Token, ACCOUNT};
 use super::UpcallError;
 use crate::http::{format_millis, normalize_datetime, Ctx, TextField};
-use crate::ports::{QueryResult, SqlValue, Statement};
+use crate::ports::{QueryResult, Statement};
 
 /// The resource type.
 pub const TYPE: &str = "campaigns";
@@ -51,12 +52,9 @@ pub struct Attributes {
 const COLUMNS: &str = "c.id, c.name, c.pitch, c.language, c.status, c.updated_at, c.created_at, \
      c.start_datetime, c.end_datetime, c.instructions, c.from_number, c.questions";
 
-/// A row of [`COLUMNS`], possibly empty (a `LEFT JOIN` that found nothing),
-/// with the token's account (`me`) and a list's `total` when asked.
+/// A row of [`COLUMNS`], possibly empty (a `LEFT JOIN` that found nothing).
 #[derive(Deserialize)]
 struct Row {
-    me: Option<i64>,
-    total: Option<i64>,
     id: Option<i64>,
     name: Option<String>,
     pitch: Option<String>,
@@ -71,9 +69,10 @@ struct Row {
     questions: Option<String>,
 }
 
-impl Row {
-    /// The campaign of the row, if it has one.
-    fn campaign(self) -> Option<Resource<Attributes>> {
+impl query::Row for Row {
+    type Attributes = Attributes;
+
+    fn resource(self) -> Option<Resource<Attributes>> {
         Some(Resource {
             id: self.id?.to_string(),
             kind: TYPE,
@@ -97,68 +96,20 @@ impl Row {
     }
 }
 
-fn rows(result: Option<QueryResult>) -> Result<Vec<Row>, UpcallError> {
-    Ok(result
-        .map(QueryResult::decode)
-        .transpose()?
-        .unwrap_or_default())
-}
-
-/// The campaign id of the path, or 404 for anything that is not one.
-fn path_id(path: Result<Path<String>, PathRejection>) -> Result<i64, UpcallError> {
-    path.ok()
-        .and_then(|Path(id)| jsonapi::id(&id))
-        .ok_or(UpcallError::NotFound("Campaign"))
-}
-
 // ---------------------------------------------------------------- reading
 
-/// The filters of the list and their SQL: each known parameter, at most once.
-fn filters(
-    pairs: &[(String, String)],
-    failures: &mut Vec<(String, String)>,
-) -> (String, Vec<SqlValue>) {
-    let mut sql = String::new();
-    let mut binds = Vec::new();
-    let mut seen: Vec<&str> = Vec::new();
-    for (name, value) in pairs {
-        let condition = match name.as_str() {
-            "name" => "name = ?",
-            "language" => "language = ?",
-            "status" => "status = ?",
-            "min_start_datetime" => "start_datetime >= ?",
-            "max_start_datetime" => "start_datetime <= ?",
-            "min_created_datetime" => "created_at >= ?",
-            "max_created_datetime" => "created_at <= ?",
-            "min_updated_datetime" => "updated_at >= ?",
-            "max_updated_datetime" => "updated_at <= ?",
-            _ => continue,
-        };
-        if seen.contains(&name.as_str()) {
-            failures.push((name.clone(), "is given more than once".into()));
-            continue;
-        }
-        seen.push(name);
-        let value = if name.ends_with("_datetime") {
-            match normalize_datetime(value) {
-                Some(at) => at,
-                None => {
-                    failures.push((name.clone(), datetime_message()));
-                    continue;
-                }
-            }
-        } else if name == "status" && !STATUSES.contains(&value.as_str()) {
-            failures.push((name.clone(), status_message()));
-            continue;
-        } else {
-            value.clone()
-        };
-        sql.push_str(" AND ");
-        sql.push_str(condition);
-        binds.push(SqlValue::Text(value));
-    }
-    (sql, binds)
-}
+/// The list's filters, the document's: inclusive datetime bounds.
+const FILTERS: &[Filter] = &[
+    Filter::new("name", "name = ?", Kind::Text),
+    Filter::new("language", "language = ?", Kind::Text),
+    Filter::new("status", "status = ?", Kind::OneOf(&STATUSES)),
+    Filter::new("min_start_datetime", "start_datetime >= ?", Kind::Datetime),
+    Filter::new("max_start_datetime", "start_datetime <= ?", Kind::Datetime),
+    Filter::new("min_created_datetime", "created_at >= ?", Kind::Datetime),
+    Filter::new("max_created_datetime", "created_at <= ?", Kind::Datetime),
+    Filter::new("min_updated_datetime", "updated_at >= ?", Kind::Datetime),
+    Filter::new("max_updated_datetime", "updated_at <= ?", Kind::Datetime),
+];
 
 /// `GET /api/v1/campaigns`: the account's campaigns in id order, filtered by
 /// `name`, `language`, `status` and the `min_`/`max_` start, created and
@@ -170,49 +121,16 @@ pub async fn list(
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, UpcallError> {
-    let pairs = jsonapi::query_pairs(&uri);
-    let mut failures = Vec::new();
-    let page = jsonapi::page(&pairs, &mut failures);
-    let (conditions, binds) = filters(&pairs, &mut failures);
-    if !failures.is_empty() {
-        return Err(UpcallError::Invalid(failures));
-    }
-    let mut statement = Statement::new(format!(
-        "SELECT a.id AS me, t.total, {COLUMNS} \
-         FROM upcall_accounts AS a \
-         LEFT JOIN (SELECT COUNT(*) AS total FROM upcall_campaigns \
-                    WHERE account_id = {ACCOUNT}{conditions}) AS t ON 1 \
-         LEFT JOIN (SELECT * FROM upcall_campaigns WHERE account_id = {ACCOUNT}{conditions} \
-                    ORDER BY id LIMIT ? OFFSET ?) AS c ON 1 \
-         WHERE a.token_hash = ? \
-         ORDER BY c.id"
-    ))
-    .bind(token.hash.as_str());
-    for bind in binds.iter().cloned() {
-        statement = statement.bind(bind);
-    }
-    statement = statement.bind(token.hash.as_str());
-    for bind in binds {
-        statement = statement.bind(bind);
-    }
-    let statement = statement
-        .bind(page.size)
-        .bind(page.offset())
-        .bind(token.hash.as_str());
-    let rows = rows(Some(ctx.db.all(statement).await?))?;
-    let Some(first) = rows.first() else {
-        return Err(UpcallError::Unauthorized);
-    };
-    let total = first.total.unwrap_or(0);
-    let items = rows.into_iter().filter_map(Row::campaign).collect();
-    Ok(jsonapi::list(&uri, &headers, page, total, items))
+    let (page, filters) = query::read_list(&uri, &[FILTERS])?;
+    let list = query::List::of("upcall_campaigns", COLUMNS, filters);
+    query::answer::<Row>(&ctx, &token, list, page, &uri, &headers).await
 }
 
 /// The statement that reads campaign `id` of the token's account: no row for
 /// an unknown token, a row without a campaign for an unknown campaign.
 fn select(token: &Token, id: i64) -> Statement {
     Statement::new(format!(
-        "SELECT a.id AS me, NULL AS total, {COLUMNS} FROM upcall_accounts AS a \
+        "SELECT a.id AS me, {COLUMNS} FROM upcall_accounts AS a \
          LEFT JOIN upcall_campaigns AS c ON c.account_id = a.id AND c.id = ? \
          WHERE a.token_hash = ?"
     ))
@@ -223,14 +141,7 @@ fn select(token: &Token, id: i64) -> Statement {
 /// The campaign of a [`select`] result: 401 without an account, 404 without
 /// a campaign.
 fn selected(result: Option<QueryResult>) -> Result<Resource<Attributes>, UpcallError> {
-    let row = rows(result)?
-        .into_iter()
-        .next()
-        .ok_or(UpcallError::Unauthorized)?;
-    if row.me.is_none() {
-        return Err(UpcallError::Unauthorized);
-    }
-    row.campaign().ok_or(UpcallError::NotFound("Campaign"))
+    query::one::<Row>(result, "Campaign")
 }
 
 /// `GET /api/v1/campaigns/:id`: the campaign, or 404 (also for another
@@ -240,7 +151,7 @@ pub async fn show(
     ctx: Ctx,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, UpcallError> {
-    let id = path_id(path)?;
+    let id = jsonapi::path_id(path, "Campaign")?;
     let result = ctx.db.all(select(&token, id)).await?;
     Ok(jsonapi::one(StatusCode::OK, selected(Some(result))?))
 }
@@ -294,35 +205,10 @@ pub fn is_e164(phone: &str) -> bool {
         && !digits.starts_with('0')
 }
 
-/// Text of at most `max` characters, or a failure on `name`.
-fn text(
-    field: TextField,
-    name: &str,
-    max: usize,
-    failures: &mut Vec<(String, String)>,
-) -> Option<String> {
-    match field {
-        TextField::Missing => None,
-        TextField::NotText => {
-            failures.push((name.into(), "must be a string".into()));
-            None
-        }
-        TextField::Text(text) if text.chars().count() > max => {
-            failures.push((name.into(), format!("must be at most {max} characters")));
-            None
-        }
-        TextField::Text(text) => Some(text),
-    }
-}
-
 /// Checks every attribute at once; `creating` requires a name.
 fn validate(input: Input, creating: bool) -> Result<Changes, UpcallError> {
-    let mut failures: Vec<(String, String)> = input
-        .other
-        .keys()
-        .map(|name| (name.clone(), format!("is not an attribute of {TYPE}")))
-        .collect();
-    let name = text(input.name, "name", MAX_NAME, &mut failures);
+    let mut failures = jsonapi::unknown_attributes(&input.other, TYPE);
+    let name = jsonapi::text(input.name, "name", MAX_NAME, &mut failures);
     let name = match name {
         Some(name) if name.trim().is_empty() => {
             failures.push(("name".into(), "Campaign name is a required field".into()));
@@ -334,12 +220,12 @@ fn validate(input: Input, creating: bool) -> Result<Changes, UpcallError> {
         }
         name => name,
     };
-    let status = text(input.status, "status", MAX_NAME, &mut failures);
+    let status = jsonapi::text(input.status, "status", MAX_NAME, &mut failures);
     if status.as_deref().is_some_and(|s| !STATUSES.contains(&s)) {
         failures.push(("status".into(), status_message()));
     }
     let mut datetime = |field: TextField, name: &str| {
-        text(field, name, MAX_NAME, &mut failures).and_then(|given| {
+        jsonapi::text(field, name, MAX_NAME, &mut failures).and_then(|given| {
             let read = normalize_datetime(&given);
             if read.is_none() {
                 failures.push((name.into(), datetime_message()));
@@ -357,7 +243,7 @@ fn validate(input: Input, creating: bool) -> Result<Changes, UpcallError> {
             ));
         }
     }
-    let from_number = text(input.from_number, "from_number", MAX_NAME, &mut failures);
+    let from_number = jsonapi::text(input.from_number, "from_number", MAX_NAME, &mut failures);
     if from_number.as_deref().is_some_and(|n| !is_e164(n)) {
         failures.push((
             "from_number".into(),
@@ -366,10 +252,10 @@ fn validate(input: Input, creating: bool) -> Result<Changes, UpcallError> {
     }
     let changes = Changes {
         name,
-        pitch: text(input.pitch, "pitch", MAX_TEXT, &mut failures),
-        language: text(input.language, "language", MAX_LANGUAGE, &mut failures),
+        pitch: jsonapi::text(input.pitch, "pitch", MAX_TEXT, &mut failures),
+        language: jsonapi::text(input.language, "language", MAX_LANGUAGE, &mut failures),
         status,
-        instructions: text(input.instructions, "instructions", MAX_TEXT, &mut failures),
+        instructions: jsonapi::text(input.instructions, "instructions", MAX_TEXT, &mut failures),
         start_datetime,
         end_datetime,
         from_number,
@@ -399,7 +285,7 @@ pub async fn create(
         "INSERT INTO upcall_campaigns (account_id, name, pitch, language, status, instructions, \
          start_datetime, end_datetime, from_number, created_at, updated_at) \
          SELECT id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM upcall_accounts WHERE token_hash = ? \
-         RETURNING 1 AS me, NULL AS total, {returning}"
+         RETURNING 1 AS me, {returning}"
     ))
     .bind(changes.name)
     .bind(changes.pitch)
@@ -413,11 +299,8 @@ pub async fn create(
     .bind(now.as_str())
     .bind(token.hash.as_str());
     let result = ctx.db.all(statement).await?;
-    let created = rows(Some(result))?
-        .into_iter()
-        .next()
-        .and_then(Row::campaign)
-        .ok_or(UpcallError::Unauthorized)?;
+    // No row: no account has the token.
+    let created = query::one::<Row>(Some(result), "Campaign")?;
     Ok(jsonapi::one(StatusCode::CREATED, created))
 }
 
@@ -443,7 +326,7 @@ async fn apply(
          WHERE id = ? AND account_id = {ACCOUNT} \
            AND (COALESCE(?, start_datetime) IS NULL OR COALESCE(?, end_datetime) IS NULL \
                 OR COALESCE(?, end_datetime) >= COALESCE(?, start_datetime)) \
-         RETURNING 1 AS me, NULL AS total, {returning}"
+         RETURNING 1 AS me, {returning}"
     ))
     .bind(changes.name)
     .bind(changes.pitch)
@@ -466,11 +349,9 @@ async fn apply(
         .await?
         .into_iter();
     selected(results.next())?;
-    let updated = rows(results.next())?
-        .into_iter()
-        .next()
-        .and_then(Row::campaign)
-        .ok_or_else(|| UpcallError::invalid("end_datetime", "must not be before start_datetime"))?;
+    // The campaign is there (checked above): no row means the dates refused it.
+    let updated = query::one::<Row>(results.next(), "Campaign")
+        .map_err(|_| UpcallError::invalid("end_datetime", "must not be before start_datetime"))?;
     Ok(jsonapi::one(StatusCode::OK, updated))
 }
 
@@ -484,14 +365,9 @@ pub async fn update(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, UpcallError> {
-    let id = path_id(path)?;
-    let data = jsonapi::read::<Input>(&headers, &body, TYPE)?;
-    match &data.id {
-        TextField::Missing => {}
-        TextField::Text(given) if jsonapi::id(given) == Some(id) => {}
-        _ => return Err(UpcallError::invalid("id", "must be the id of the URL")),
-    }
-    let changes = validate(data.attributes, false)?;
+    let id = jsonapi::path_id(path, "Campaign")?;
+    let input = jsonapi::read_update::<Input>(&headers, &body, TYPE, id)?;
+    let changes = validate(input, false)?;
     apply(&token, &ctx, id, changes).await
 }
 
@@ -520,7 +396,7 @@ pub async fn delete(
     ctx: Ctx,
     path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, UpcallError> {
-    let id = path_id(path)?;
+    let id = jsonapi::path_id(path, "Campaign")?;
     let delete = Statement::new(format!(
         "DELETE FROM upcall_campaigns WHERE id = ? AND account_id = {ACCOUNT}"
     ))

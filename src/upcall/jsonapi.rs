@@ -233,6 +233,66 @@ pub fn read<A: DeserializeOwned + Default>(
     }
 }
 
+/// The id of a path (`/campaigns/:id`), or 404 naming `resource` for
+/// anything that is not one.
+pub fn path_id(
+    path: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
+    resource: &'static str,
+) -> Result<i64, UpcallError> {
+    path.ok()
+        .and_then(|axum::extract::Path(id)| self::id(&id))
+        .ok_or(UpcallError::NotFound(resource))
+}
+
+/// Reads an update of resource `id`: [`read`], and a `data.id`, when given,
+/// must be `id`.
+pub fn read_update<A: DeserializeOwned + Default>(
+    headers: &HeaderMap,
+    body: &[u8],
+    kind: &str,
+    id: i64,
+) -> Result<A, UpcallError> {
+    let data = read::<A>(headers, body, kind)?;
+    match &data.id {
+        TextField::Missing => Ok(data.attributes),
+        TextField::Text(given) if self::id(given) == Some(id) => Ok(data.attributes),
+        _ => Err(UpcallError::invalid("id", "must be the id of the URL")),
+    }
+}
+
+/// A failure for each attribute of `other` (those a request may not send).
+pub fn unknown_attributes<V>(
+    other: &std::collections::BTreeMap<String, V>,
+    kind: &str,
+) -> Vec<(String, String)> {
+    other
+        .keys()
+        .map(|name| (name.clone(), format!("is not an attribute of {kind}")))
+        .collect()
+}
+
+/// A text attribute of at most `max` characters (`None` when not given), or
+/// a failure on `name`.
+pub fn text(
+    field: TextField,
+    name: &str,
+    max: usize,
+    failures: &mut Vec<(String, String)>,
+) -> Option<String> {
+    match field {
+        TextField::Missing => None,
+        TextField::NotText => {
+            failures.push((name.into(), "must be a string".into()));
+            None
+        }
+        TextField::Text(text) if text.chars().count() > max => {
+            failures.push((name.into(), format!("must be at most {max} characters")));
+            None
+        }
+        TextField::Text(text) => Some(text),
+    }
+}
+
 /// An id from the path or a body: a positive integer that D1 binds exactly.
 /// Anything else names no resource.
 pub fn id(text: &str) -> Option<i64> {

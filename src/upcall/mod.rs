@@ -1,13 +1,18 @@
-//! The Upcall API v1, under `/api/v1`: campaigns as JSON:API resources, per
-//! account (each request's `auth_token`, or `Authorization: Token
+//! The Upcall API v1, under `/api/v1`: campaigns, numbers, a campaign's
+//! numbers, calls and credits as JSON:API resources, per account (each request's `auth_token`, or `Authorization: Token
 //! token=...`), and the admin route that opens accounts. Errors are `{"errors": {"<field>": [...]}}`. One file per
 //! resource; choices where the document is silent: `docs/upcall.md`.
 
 mod accounts;
+mod calls;
+mod campaign_numbers;
 mod campaigns;
+mod credits;
 mod dataset;
 mod error;
 pub mod jsonapi;
+mod numbers;
+mod query;
 pub mod token;
 
 use axum::routing::{get, post};
@@ -49,4 +54,20 @@ pub fn router(config: &Config) -> Router<AppState> {
                 .patch(campaigns::update)
                 .delete(campaigns::delete),
         )
+        .route(
+            "/api/v1/campaigns/{id}/numbers",
+            get(campaign_numbers::list).post(campaign_numbers::add),
+        )
+        .route(
+            "/api/v1/campaigns/{id}/numbers/calls",
+            get(calls::of_campaign),
+        )
+        .route("/api/v1/numbers", get(numbers::list).post(numbers::create))
+        .route(
+            "/api/v1/numbers/{id}",
+            get(numbers::show).patch(numbers::update),
+        )
+        .route("/api/v1/calls", get(calls::list))
+        .route("/api/v1/calls/{id}", get(calls::show))
+        .route("/api/v1/credits", get(credits::show).post(credits::add))
 }

@@ -69,4 +69,22 @@ valid('an empty list', empty);
 checked.push('an empty list');
 assert.deepEqual(jsona.deserialize(empty), []);
 
+// Every other resource type, listed and alone.
+for (const [name, path] of [
+  ['the numbers', '/api/v1/numbers'],
+  ['one number', '/api/v1/numbers/301'],
+  ["a campaign's numbers", '/api/v1/campaigns/101/numbers'],
+  ['the calls', '/api/v1/calls'],
+  ['one call', '/api/v1/calls/501'],
+  ["a campaign's calls", '/api/v1/campaigns/101/numbers/calls'],
+  ['the credits', '/api/v1/credits'],
+]) {
+  const separator = path.includes('?') ? '&' : '?';
+  const document = await get(`${path}${separator}auth_token=${token}`);
+  valid(name, document);
+  const read = jsona.deserialize(document);
+  assert.ok(Array.isArray(document.data) ? read.length > 0 : read.id, `${name}: jsona read nothing`);
+  checked.push(name);
+}
+
 console.log(`jsonapi: ${checked.length} answers valid for jsonapi-validator and read by jsona (${checked.join(', ')})`);
