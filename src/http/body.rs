@@ -35,17 +35,20 @@ impl fmt::Display for BodyError {
     }
 }
 
-/// The media type of a `Content-Type`, lower-cased, without parameters.
-fn media_type(headers: &HeaderMap) -> Option<String> {
-    let value = headers.get(CONTENT_TYPE)?.to_str().ok()?;
-    Some(
-        value
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase(),
-    )
+/// The media type of a header value (`Content-Type`, an `Accept` entry),
+/// lower-cased, without its parameters.
+pub fn media_type(value: &str) -> String {
+    value
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// The media type of the request's `Content-Type`, if it has a readable one.
+pub fn content_type(headers: &HeaderMap) -> Option<String> {
+    Some(media_type(headers.get(CONTENT_TYPE)?.to_str().ok()?))
 }
 
 /// Reads a body into `T`, a struct whose fields all have defaults (so that a
@@ -62,7 +65,7 @@ pub fn parse<T: DeserializeOwned + Default>(
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(T::default());
     }
-    match media_type(headers).as_deref() {
+    match content_type(headers).as_deref() {
         Some(t) if t == "application/json" || t.ends_with("+json") => parse_json(body),
         Some("application/x-www-form-urlencoded") => {
             serde_urlencoded::from_bytes(body).map_err(|e| BodyError::MalformedForm(e.to_string()))

@@ -14,7 +14,7 @@ mod edge;
 mod limits;
 mod state;
 
-pub use body::{parse, parse_json, BodyError, NumberField, TextField};
+pub use body::{content_type, media_type, parse, parse_json, BodyError, NumberField, TextField};
 pub use credentials::{basic, bearer, same_secret};
 pub use ctx::{Ctx, Db, Meter};
 pub use dataset::decode_records;

@@ -42,7 +42,8 @@ fn is_currency(currency: &str) -> bool {
 /// `POST /api/v1/admin/accounts` with `Authorization: Bearer <ADMIN_API_KEY>`
 /// and, optionally, `{"data": {"type": "accounts", "attributes": {"currency":
 /// "EUR"}}}` (default `USD`): 201 with the account and its new `auth_token`,
-/// 256 random bits in hex. 401 for a missing or wrong key.
+/// two fresh v4 UUIDs in hex (244 random bits, 64 characters). 401 for a
+/// missing or wrong key.
 pub async fn create(ctx: Ctx, headers: HeaderMap, body: Bytes) -> Result<Response, UpcallError> {
     let authorized = match (ctx.config.admin_api_key.as_ref(), bearer(&headers)) {
         (Some(key), Some(given)) => same_secret(given, &key.0),

@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::UpcallError;
-use crate::http::{parse_json, BodyError, TextField};
+use crate::http::{content_type, parse_json, BodyError, TextField};
 
 /// The media type of every answer.
 pub const MEDIA_TYPE: &str = "application/vnd.api+json";
@@ -194,19 +194,11 @@ struct Envelope<A: Default> {
 /// document's `text/json`, and none at all (the document's Ruby example sends
 /// its JSON without one).
 fn is_json(headers: &HeaderMap) -> bool {
-    let Some(value) = headers.get(CONTENT_TYPE) else {
+    if !headers.contains_key(CONTENT_TYPE) {
         return true;
-    };
-    let Ok(value) = value.to_str() else {
-        return false;
-    };
-    let media = value
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase();
-    media == "application/json" || media == "text/json" || media.ends_with("+json")
+    }
+    content_type(headers)
+        .is_some_and(|t| t == "application/json" || t == "text/json" || t.ends_with("+json"))
 }
 
 /// Reads `{"data": {"type": kind, ...}}` with attributes `A`: 415 for a body

@@ -5,22 +5,12 @@ use axum::body::HttpBody as _;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use http::header::{ACCEPT, CONTENT_TYPE};
+use http::header::ACCEPT;
 use http::HeaderMap;
 
 use super::XivoError;
 use crate::config::Credentials;
-use crate::http::{basic, same_secret, AppState};
-
-/// The media type of a header value, lower-cased, without its parameters.
-fn media_type(value: &str) -> String {
-    value
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
-}
+use crate::http::{basic, content_type, media_type, same_secret, AppState};
 
 /// Whether the request has a body. The edge layer has read it whole already,
 /// so its size is known exactly, whatever the headers said.
@@ -29,10 +19,7 @@ fn carries_body(request: &Request) -> bool {
 }
 
 fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| media_type(v) == "application/json")
+    content_type(headers).is_some_and(|t| t == "application/json")
 }
 
 /// A missing (or blank) `Accept` is fine; otherwise it must list
