@@ -13,7 +13,7 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
 use super::jsonapi::{self, Resource};
-use super::numbers::{Address, ContactRow, CONTACT_COLUMNS, CONTACT_FILTERS, INPUT_TYPE};
+use super::numbers::{Contact, ContactRow, CONTACT_COLUMNS, CONTACT_FILTERS, INPUT_TYPE};
 use super::query::{self, Filter, Kind};
 use super::token::{Token, ACCOUNT};
 use super::UpcallError;
@@ -39,14 +39,8 @@ const STATUS_FILTER: &[Filter] = &[Filter::new("status", "status = ?", Kind::One
 #[derive(Debug, Serialize)]
 pub struct Attributes {
     status: String,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    title: Option<String>,
-    company: Option<String>,
-    email: Option<String>,
-    phone: String,
-    extension: Option<String>,
-    address: Address,
+    #[serde(flatten)]
+    contact: Contact,
     list_contact_id: Option<i64>,
 }
 
@@ -62,21 +56,13 @@ struct Row {
 impl query::Row for Row {
     type Attributes = Attributes;
 
-    fn resource(mut self) -> Option<Resource<Attributes>> {
-        let address = self.contact.address();
+    fn resource(self) -> Option<Resource<Attributes>> {
         Some(Resource {
             id: self.id?.to_string(),
             kind: TYPE,
             attributes: Attributes {
                 status: self.status?,
-                first_name: self.contact.first_name,
-                last_name: self.contact.last_name,
-                title: self.contact.title,
-                company: self.contact.company,
-                email: self.contact.email,
-                phone: self.contact.phone?,
-                extension: self.contact.extension,
-                address,
+                contact: self.contact.into_contact()?,
                 list_contact_id: self.list_contact_id,
             },
         })

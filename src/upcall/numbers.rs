@@ -52,13 +52,13 @@ pub const CONTACT_COLUMNS: &str = "c.first_name, c.last_name, c.title, c.company
 /// The contact's columns as SQL returns them.
 #[derive(Debug, Deserialize)]
 pub struct ContactRow {
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub title: Option<String>,
-    pub company: Option<String>,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub extension: Option<String>,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    title: Option<String>,
+    company: Option<String>,
+    email: Option<String>,
+    phone: Option<String>,
+    extension: Option<String>,
     address_recipient: Option<String>,
     address_line1: Option<String>,
     address_line2: Option<String>,
@@ -68,17 +68,41 @@ pub struct ContactRow {
     address_country: Option<String>,
 }
 
+/// A contact's fields, as numbers and a campaign's numbers show them (both
+/// flatten it into their attributes).
+#[derive(Debug, Serialize)]
+pub struct Contact {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    title: Option<String>,
+    company: Option<String>,
+    email: Option<String>,
+    phone: String,
+    extension: Option<String>,
+    address: Address,
+}
+
 impl ContactRow {
-    pub fn address(&mut self) -> Address {
-        Address {
-            recipient: self.address_recipient.take(),
-            line1: self.address_line1.take(),
-            line2: self.address_line2.take(),
-            city: self.address_city.take(),
-            region: self.address_region.take(),
-            postal_code: self.address_postal_code.take(),
-            country: self.address_country.take(),
-        }
+    /// The contact of the row, when it has one (a phone).
+    pub fn into_contact(self) -> Option<Contact> {
+        Some(Contact {
+            first_name: self.first_name,
+            last_name: self.last_name,
+            title: self.title,
+            company: self.company,
+            email: self.email,
+            phone: self.phone?,
+            extension: self.extension,
+            address: Address {
+                recipient: self.address_recipient,
+                line1: self.address_line1,
+                line2: self.address_line2,
+                city: self.address_city,
+                region: self.address_region,
+                postal_code: self.address_postal_code,
+                country: self.address_country,
+            },
+        })
     }
 }
 
@@ -103,19 +127,13 @@ pub const CONTACT_FILTERS: &[Filter] = &[
 
 const STATUS_FILTER: &[Filter] = &[Filter::new("status", "status = ?", Kind::OneOf(&STATUSES))];
 
-/// A number's attributes, in the later references' order.
+/// A number's attributes: its list and status, and the contact's fields.
 #[derive(Debug, Serialize)]
 pub struct Attributes {
     list_id: Option<i64>,
-    first_name: Option<String>,
-    last_name: Option<String>,
-    title: Option<String>,
-    company: Option<String>,
-    email: Option<String>,
     status: String,
-    phone: String,
-    extension: Option<String>,
-    address: Address,
+    #[serde(flatten)]
+    contact: Contact,
 }
 
 #[derive(Debug, Deserialize)]
@@ -130,22 +148,14 @@ struct Row {
 impl query::Row for Row {
     type Attributes = Attributes;
 
-    fn resource(mut self) -> Option<Resource<Attributes>> {
-        let address = self.contact.address();
+    fn resource(self) -> Option<Resource<Attributes>> {
         Some(Resource {
             id: self.id?.to_string(),
             kind: TYPE,
             attributes: Attributes {
                 list_id: self.list_id,
-                first_name: self.contact.first_name,
-                last_name: self.contact.last_name,
-                title: self.contact.title,
-                company: self.contact.company,
-                email: self.contact.email,
                 status: self.status?,
-                phone: self.contact.phone?,
-                extension: self.contact.extension,
-                address,
+                contact: self.contact.into_contact()?,
             },
         })
     }
