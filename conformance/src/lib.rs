@@ -3,10 +3,11 @@
 //! reviewed snapshot and with what the document shows, redacting only what is
 //! dynamic by nature (and checking that it has the form it should).
 //!
-//! The core (fixture model, loading, variables, redaction, comparison) is pure;
-//! `runner` does the HTTP and `report` the output.
+//! The core (fixture model, loading, variables and instants, redaction,
+//! comparison) is pure; `runner` does the HTTP and `report` the output.
 
 pub mod choices;
+pub mod clock;
 pub mod compare;
 pub mod load;
 pub mod model;

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use indexmap::IndexMap;
 
 use crate::choices::{self, ChoiceDocs};
+use crate::clock;
 use crate::model::{Auth, Capture, Case, DocumentEndpoints, Setting, Step, APIS};
 use crate::redact::Template;
 use crate::vars;
@@ -291,19 +292,23 @@ fn check_step(step: &Step, known: &BTreeSet<String>) -> Vec<String> {
     }
     for text in step_texts(step) {
         for name in vars::names(text) {
-            if !known.contains(name) {
+            if clock::is_expression(name) {
+                if let Err(reason) = clock::offset(name) {
+                    problems.push(format!("{{{{{name}}}}} {reason}"));
+                }
+            } else if !known.contains(name) {
                 problems.push(format!(
                     "{{{{{name}}}}} is neither a setting nor captured by an earlier step"
                 ));
             }
         }
     }
-    // Variables stand for strings or numbers: with each replaced by 0 the
-    // text must be JSON.
+    // Variables stand for strings or numbers: with each replaced by 0 (and
+    // each instant by one) the text must be JSON.
     let zeros: IndexMap<String, String> =
         known.iter().map(|k| (k.clone(), "0".to_owned())).collect();
     if let Some(json) = &step.json {
-        if let Ok(text) = vars::substitute(json, &zeros) {
+        if let Ok(text) = vars::substitute(json, &zeros, chrono::DateTime::UNIX_EPOCH) {
             if let Err(e) = serde_json::from_str::<serde_json::Value>(&text) {
                 problems.push(format!("json is not JSON: {e}"));
             }

@@ -164,6 +164,7 @@ fn main() -> ExitCode {
                 state_url,
                 state_token,
                 timeout: Duration::from_secs(timeout.max(1)),
+                now: None,
             };
             let cases: Vec<Case> = fixtures
                 .cases

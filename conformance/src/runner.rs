@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use chrono::{DateTime, Utc};
 use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::Value;
@@ -15,7 +16,7 @@ use crate::model::{Auth, Capture, Case, Step};
 use crate::problem::{Against, Difference, Problem};
 use crate::record::{render, RawResponse, Record};
 use crate::snapshot;
-use crate::vars;
+use crate::vars::{self, Unresolved};
 
 /// How to reach the implementation under test.
 #[derive(Debug, Clone)]
@@ -29,6 +30,9 @@ pub struct RunOptions {
     pub state_token: Option<String>,
     /// How long one request may take.
     pub timeout: Duration,
+    /// The instant `{{now}}`, `{{now-7d}}`, ... count from, for every case;
+    /// `None` (a real run) takes the clock as each case starts.
+    pub now: Option<DateTime<Utc>>,
 }
 
 /// A request as sent, kept to print a `curl` line that reproduces it.
@@ -189,11 +193,13 @@ impl Runner {
         &self.fixtures
     }
 
-    /// Runs a case's steps in order (after loading its state, if any).
+    /// Runs a case's steps in order (after loading its state, if any). Its
+    /// dataset and its steps count their instants from one `now`.
     pub async fn execute(&self, case: &Case) -> Execution {
         let mut execution = Execution::default();
+        let now = self.options.now.unwrap_or_else(Utc::now);
         if let Some(state) = &case.state {
-            if let Err(error) = self.load_state(state).await {
+            if let Err(error) = self.load_state(state, now).await {
                 execution.harness_error = Some(error);
                 return execution;
             }
@@ -202,19 +208,23 @@ impl Runner {
         let mut shown = self.shown(&vars);
         for (i, step) in case.steps.iter().enumerate() {
             let number = i + 1;
-            let request = match self.build(step, &vars) {
+            let request = match self.build(step, &vars, now) {
                 Ok(request) => request,
-                Err(name) => {
-                    execution.harness_error = Some(format!(
-                        "step {number} needs {{{{{name}}}}}: set it with --var {name}=... or CONFORMANCE_{}",
-                        name.to_ascii_uppercase()
-                    ));
+                Err(error) => {
+                    execution.harness_error =
+                        Some(error.describe(&format!("step {number}"), |name| {
+                            format!(
+                                "set it with --var {name}=... or CONFORMANCE_{}",
+                                name.to_ascii_uppercase()
+                            )
+                        }));
                     return execution;
                 }
             };
-            execution
-                .requests
-                .push(self.build(step, &shown).unwrap_or_else(|_| request.clone()));
+            execution.requests.push(
+                self.build(step, &shown, now)
+                    .unwrap_or_else(|_| request.clone()),
+            );
             let response = match self.send(&request).await {
                 Ok(Sent::Answer(response)) => response,
                 Ok(Sent::Timeout) => {
@@ -372,15 +382,17 @@ impl Runner {
             .collect()
     }
 
-    async fn load_state(&self, name: &str) -> Result<(), String> {
+    async fn load_state(&self, name: &str, now: DateTime<Utc>) -> Result<(), String> {
         let token = self.options.state_token.as_deref().ok_or_else(|| {
             format!("the case needs provider state {name:?}: give --state-token (or CONFORMANCE_STATE_TOKEN)")
         })?;
         let path = self.fixtures.dataset_path(name);
         let text =
             std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let text = vars::substitute(&text, &self.options.vars).map_err(|missing| {
-            format!("dataset {name:?} needs {{{{{missing}}}}}: set it with --var {missing}=...")
+        let text = vars::substitute(&text, &self.options.vars, now).map_err(|error| {
+            error.describe(&format!("dataset {name:?}"), |missing| {
+                format!("set it with --var {missing}=...")
+            })
         })?;
         let dataset: Value =
             serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -411,9 +423,14 @@ impl Runner {
         }
     }
 
-    /// The request a step becomes with `vars`; the error is a missing name.
-    fn build(&self, step: &Step, vars: &IndexMap<String, String>) -> Result<SentRequest, String> {
-        let sub = |text: &str| vars::substitute(text, vars);
+    /// The request a step becomes with `vars` and the case's `now`.
+    fn build(
+        &self,
+        step: &Step,
+        vars: &IndexMap<String, String>,
+        now: DateTime<Utc>,
+    ) -> Result<SentRequest, Unresolved> {
+        let sub = |text: &str| vars::substitute(text, vars, now);
         let path = sub(&step.path)?;
         // A captured Location may be a whole URL.
         let mut url = if path.starts_with("http://") || path.starts_with("https://") {

@@ -23,7 +23,7 @@ const STATE_TOKEN: &str = "conformance-state-token-of-32-bytes-at-least";
 /// The settings of the native app (the XiVO credentials are run variables
 /// too). Pusher is configured so that `/pusher/auth` signs; its events go to a
 /// loopback port where nothing listens, and failing to publish is only logged.
-const SETTINGS: [(&str, &str); 9] = [
+const SETTINGS: [(&str, &str); 10] = [
     ("ENVIRONMENT", "development"),
     ("XIVO_USERNAME", "conformance-xivo"),
     ("XIVO_PASSWORD", "conformance-xivo-password"),
@@ -33,6 +33,10 @@ const SETTINGS: [(&str, &str); 9] = [
     ("PUSHER_KEY", "conformance-key"),
     ("PUSHER_SECRET", "conformance-pusher-secret"),
     ("PUSHER_HOST", "http://127.0.0.1:9"),
+    (
+        "ADMIN_API_KEY",
+        "conformance-admin-api-key-of-32-bytes-at-least",
+    ),
 ];
 
 fn project_root() -> PathBuf {
@@ -66,6 +70,7 @@ fn run_variables(fixtures: &Fixtures) -> IndexMap<String, String> {
         .collect();
     vars.insert("xivo_username".into(), SETTINGS[1].1.into());
     vars.insert("xivo_password".into(), SETTINGS[2].1.into());
+    vars.insert("callpower_api_key".into(), SETTINGS[9].1.into());
     vars
 }
 
@@ -85,6 +90,7 @@ fn check(fixtures: Arc<Fixtures>, expected: &ExpectedFailures, case: &Case) -> R
                 state_url: None,
                 state_token: Some(STATE_TOKEN.to_owned()),
                 timeout: Duration::from_secs(10),
+                now: None,
             },
         )?;
         let execution = runner.execute(case).await;

@@ -7,11 +7,12 @@ use std::process::Output;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use conformance::load::ExpectedFailures;
 use conformance::problem::{Against, Difference};
 use conformance::{Fixtures, Outcome, Problem, RunOptions, Runner};
 use serde_json::json;
-use wiremock::matchers::{body_json, header, method, path};
+use wiremock::matchers::{body_json, header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// A fixtures folder with one XiVO case, `xivo/thing`.
@@ -102,6 +103,11 @@ async fn serving(response: ResponseTemplate) -> MockServer {
 }
 
 fn runner(root: &Path, base_url: &str, timeout: Duration) -> Runner {
+    runner_at(root, base_url, timeout, None)
+}
+
+/// A runner whose cases count `{{now...}}` from `now` (the clock if `None`).
+fn runner_at(root: &Path, base_url: &str, timeout: Duration, now: Option<DateTime<Utc>>) -> Runner {
     let fixtures = Arc::new(Fixtures::load(root).expect("valid fixtures"));
     let vars = [
         ("user".to_owned(), "jane".to_owned()),
@@ -117,6 +123,7 @@ fn runner(root: &Path, base_url: &str, timeout: Duration) -> Runner {
             state_url: None,
             state_token: Some("state-secret".to_owned()),
             timeout,
+            now,
         },
     )
     .unwrap()
@@ -551,6 +558,182 @@ redact = { "" = "[id]" }
 
     assert_eq!(execution.problems, []);
     assert_eq!(execution.records[0].body, json!("[id]"));
+}
+
+// Instants relative to the run: `{{now}}`, `{{now-2h}}`, ...
+
+/// The case `xivo/thing` loading the dataset `recent`, asking for the things
+/// started since `start`.
+fn recent_things(dataset: &str, start: &str) -> tempfile::TempDir {
+    let case = format!(
+        r#"
+title = "Things started lately"
+document = "xivo-restapi.rst"
+endpoint = "GET /things"
+tags = ["xivo", "things", "reads"]
+state = "recent"
+
+[[steps]]
+method = "GET"
+path = "/things"
+query = {{ start = "{start}" }}
+"#
+    );
+    let dir = fixtures_with(&case);
+    std::fs::write(dir.path().join("datasets/recent.json"), dataset).unwrap();
+    dir
+}
+
+const RECENT: &str = r#"{"api": "xivo", "description": "one thing started two hours ago",
+    "records": {"things": [{"id": 1, "owner": "{{user}}", "started_at": "{{now-2h}}", "seen_at": "{{ now }}"}]}}"#;
+
+fn instant(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+#[tokio::test]
+async fn instants_reach_the_server_counted_from_the_cases_one_now() {
+    let dir = recent_things(RECENT, "{{now-7d}}");
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/__conformance/state"))
+        .and(body_json(json!({
+            "state": "recent",
+            "dataset": {"api": "xivo", "description": "one thing started two hours ago",
+                "records": {"things": [{"id": 1, "owner": "jane",
+                    "started_at": "2024-03-10T10:34:56", "seen_at": "2024-03-10T12:34:56"}]}}
+        })))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/things"))
+        .and(query_param("start", "2024-03-03T12:34:56"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let now = instant("2024-03-10T12:34:56.789Z");
+    let runner = runner_at(dir.path(), &server.uri(), Duration::from_secs(5), Some(now));
+
+    let execution = runner.execute(&runner.fixtures().cases[0]).await;
+
+    assert_eq!(execution.harness_error, None);
+    assert_eq!(execution.records[0].status, 200);
+    assert!(
+        execution.requests[0]
+            .url
+            .ends_with("/things?start=2024-03-03T12%3A34%3A56"),
+        "{}",
+        execution.requests[0].url
+    );
+}
+
+#[tokio::test]
+async fn without_a_given_now_each_case_takes_the_clock_as_it_starts() {
+    let dir = recent_things(RECENT, "{{now}}");
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/__conformance/state"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/things"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .mount(&server)
+        .await;
+    let runner = runner(dir.path(), &server.uri(), Duration::from_secs(5));
+    let to_the_second = |t: DateTime<Utc>| t.naive_utc().format("%Y-%m-%dT%H:%M:%S").to_string();
+    let before = to_the_second(Utc::now());
+
+    let execution = runner.execute(&runner.fixtures().cases[0]).await;
+
+    let after = to_the_second(Utc::now());
+    assert_eq!(execution.harness_error, None);
+    let received = server.received_requests().await.unwrap();
+    let loaded: serde_json::Value = serde_json::from_slice(&received[0].body).unwrap();
+    let thing = &loaded["dataset"]["records"]["things"][0];
+    let read = |field: &str| {
+        NaiveDateTime::parse_from_str(thing[field].as_str().unwrap(), "%Y-%m-%dT%H:%M:%S").unwrap()
+    };
+    let (started, seen) = (read("started_at"), read("seen_at"));
+    assert_eq!(seen - started, TimeDelta::hours(2));
+    let seen = thing["seen_at"].as_str().unwrap();
+    assert!(
+        before.as_str() <= seen && seen <= after.as_str(),
+        "{before} {seen} {after}"
+    );
+    let start = received[1]
+        .url
+        .query_pairs()
+        .find(|(k, _)| k == "start")
+        .unwrap()
+        .1;
+    assert_eq!(start, seen, "the step's now is the dataset's");
+}
+
+#[tokio::test]
+async fn a_malformed_instant_in_a_dataset_is_a_harness_error_and_nothing_is_sent() {
+    for expression in ["now-2x", "now-", "now-99999999999d"] {
+        let dataset = RECENT.replace("now-2h", expression);
+        let dir = recent_things(&dataset, "{{now}}");
+        let server = MockServer::start().await;
+        let runner = runner(dir.path(), &server.uri(), Duration::from_secs(5));
+        let case = &runner.fixtures().cases[0];
+
+        let execution = runner.execute(case).await;
+
+        let error = execution.harness_error.clone().expect("a harness error");
+        assert!(
+            error.starts_with(&format!("dataset \"recent\": {{{{{expression}}}}} ")),
+            "{error}"
+        );
+        assert!(matches!(
+            runner.judge(case, &execution),
+            Outcome::HarnessError(_)
+        ));
+        assert!(server.received_requests().await.unwrap().is_empty());
+    }
+}
+
+#[tokio::test]
+async fn an_instant_out_of_range_in_a_step_is_a_harness_error_and_nothing_is_sent() {
+    let dir = recent_things(RECENT, "{{now+500000w}}");
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/__conformance/state"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let runner = runner(dir.path(), &server.uri(), Duration::from_secs(5));
+
+    let execution = runner.execute(&runner.fixtures().cases[0]).await;
+
+    assert_eq!(
+        execution.harness_error.as_deref(),
+        Some("step 1: {{now+500000w}} falls outside the years 1 to 9999")
+    );
+    assert!(execution.requests.is_empty());
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 1, "only the state: {received:?}");
+}
+
+#[test]
+fn a_malformed_instant_in_a_case_is_refused_with_the_case_named() {
+    let dir = recent_things(RECENT, "{{now-2x}}");
+
+    let errors = Fixtures::load(dir.path()).unwrap_err();
+
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].starts_with("xivo/thing: step 1: {{now-2x}} is not an instant"),
+        "{errors:?}"
+    );
 }
 
 #[test]
