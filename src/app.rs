@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::http::{self, AppState, BodyLimits, Dialects, Edge, EdgeRules};
-use crate::{aircall, health, provider_state, upcall, xivo};
+use crate::{aircall, callpower, health, provider_state, upcall, xivo};
 
 /// What the edge layer needs from each API: which API answers errors for
 /// which paths (the first match wins; paths outside every API get the host's
@@ -17,12 +17,19 @@ pub static RULES: EdgeRules = EdgeRules {
     dialects: Dialects(&[
         (xivo::PREFIX, xivo::error_response),
         (upcall::PREFIX, upcall::error_response),
+        // Below Upcall's /api/v1, which the first match keeps.
+        (callpower::PREFIX, callpower::error_response),
         ("/auth", aircall::error_response),
         ("/me", aircall::error_response),
         ("/calls", aircall::error_response),
         ("/pusher", aircall::error_response),
     ]),
-    body_limits: BodyLimits(&[xivo::BODY_LIMITS, aircall::BODY_LIMITS, upcall::BODY_LIMITS]),
+    body_limits: BodyLimits(&[
+        xivo::BODY_LIMITS,
+        aircall::BODY_LIMITS,
+        upcall::BODY_LIMITS,
+        callpower::BODY_LIMITS,
+    ]),
 };
 
 pub fn router(state: AppState) -> Router {
@@ -36,6 +43,7 @@ pub fn router(state: AppState) -> Router {
         .merge(xivo::router(state.clone()))
         .merge(aircall::router())
         .merge(upcall::router(&state.config))
+        .merge(callpower::router())
         .fallback(|method: Method, uri: Uri| async move { RULES.dialects.not_found(&method, &uri) })
         .method_not_allowed_fallback(|method: Method, uri: Uri| async move {
             RULES.dialects.method_not_allowed(&method, &uri)

@@ -20,6 +20,7 @@
 
 pub mod aircall;
 pub mod app;
+pub mod callpower;
 pub mod config;
 pub mod health;
 pub mod http;

@@ -5,12 +5,12 @@
 
 use axum::body::Bytes;
 use axum::response::{IntoResponse, Response};
-use http::{HeaderMap, StatusCode};
+use http::{HeaderMap, StatusCode, Uri};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::http::{bearer, host_error, same_secret, Ctx, InternalError};
-use crate::{aircall, upcall, xivo};
+use crate::http::{bearer, host_error, origin, same_secret, Ctx, InternalError};
+use crate::{aircall, callpower, upcall, xivo};
 
 pub const PATH: &str = "/__conformance/state";
 
@@ -30,9 +30,20 @@ struct Dataset {
     records: Map<String, Value>,
 }
 
+fn failed(cause: String) -> Response {
+    InternalError::attach(
+        host_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The state was not loaded",
+        ),
+        cause,
+    )
+}
+
 /// `POST /__conformance/state`: replaces the data of the dataset's API by the
-/// dataset, atomically (one D1 batch). 204 when done.
-pub async fn load(ctx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
+/// dataset, atomically (one D1 batch). 204 when done. For Call Power, the
+/// cached counts of the campaigns replaced and loaded are purged too.
+pub async fn load(ctx: Ctx, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     let Some(token) = ctx.config.conformance_state_token.as_ref() else {
         return host_error(StatusCode::NOT_FOUND, &format!("Cannot POST {PATH}"));
     };
@@ -52,6 +63,7 @@ pub async fn load(ctx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
         "aircall" => aircall::dataset(&request.dataset.records),
         "xivo" => xivo::dataset(&request.dataset.records),
         "upcall" => upcall::dataset(&request.dataset.records),
+        "callpower" => callpower::dataset(&request.dataset.records),
         other => Err(format!("No datasets can be loaded for API {other:?}")),
     };
     let statements = match statements {
@@ -63,15 +75,23 @@ pub async fn load(ctx: Ctx, headers: HeaderMap, body: Bytes) -> Response {
             )
         }
     };
-    match ctx.db.batch(statements).await {
-        Ok(_) => StatusCode::NO_CONTENT.into_response(),
-        Err(error) => {
-            let mut response = host_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "The state was not loaded",
-            );
-            response.extensions_mut().insert(InternalError(error.0));
-            response
+    let callpower = request.dataset.api == "callpower";
+    let mut campaigns = Vec::new();
+    if callpower {
+        match callpower::campaign_ids(&ctx).await {
+            Ok(ids) => campaigns = ids,
+            Err(error) => return failed(error.0),
         }
     }
+    if let Err(error) = ctx.db.batch(statements).await {
+        return failed(error.0);
+    }
+    if callpower {
+        match callpower::campaign_ids(&ctx).await {
+            Ok(ids) => campaigns.extend(ids),
+            Err(error) => return failed(error.0),
+        }
+        callpower::purge_counts(&ctx, &origin(&uri, &headers), &campaigns).await;
+    }
+    StatusCode::NO_CONTENT.into_response()
 }

@@ -68,9 +68,7 @@ impl IntoResponse for AircallError {
             Self::Forbidden => body(StatusCode::FORBIDDEN, "Forbidden resource".into()),
             Self::CallNotFound => body(StatusCode::NOT_FOUND, CALL_NOT_FOUND.into()),
             Self::Internal(cause) => {
-                let mut response = error_response(StatusCode::INTERNAL_SERVER_ERROR, "");
-                response.extensions_mut().insert(InternalError(cause));
-                response
+                InternalError::attach(error_response(StatusCode::INTERNAL_SERVER_ERROR, ""), cause)
             }
         }
     }

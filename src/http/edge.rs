@@ -37,6 +37,14 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 #[derive(Debug, Clone)]
 pub struct InternalError(pub String);
 
+impl InternalError {
+    /// `response` (a 500 in some API's dialect) with its `cause` for the log.
+    pub fn attach(mut response: Response, cause: String) -> Response {
+        response.extensions_mut().insert(Self(cause));
+        response
+    }
+}
+
 /// A client's request id is kept when it is short and plain; otherwise the
 /// request gets a fresh UUID.
 fn request_id(request: &Request, state: &AppState) -> HeaderValue {

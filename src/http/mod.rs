@@ -2,7 +2,7 @@
 //! with, the edge middleware (request id, per-route body limits, access log),
 //! the handler context with metered D1 access, the table of error dialects,
 //! request bodies read into typed fields, credentials and secret comparison,
-//! ISO 8601 datetimes, and the decoding of conformance datasets.
+//! ISO 8601 datetimes, URLs' origins and query strings, and the decoding of conformance datasets.
 
 mod body;
 mod credentials;
@@ -13,6 +13,7 @@ mod dialect;
 mod edge;
 mod limits;
 mod state;
+mod url;
 
 pub use body::{content_type, media_type, parse, parse_json, BodyError, NumberField, TextField};
 pub use credentials::{basic, bearer, same_secret};
@@ -23,3 +24,4 @@ pub use dialect::{host_error, Dialects, ErrorResponder};
 pub use edge::{edge, Edge, EdgeRules, InternalError, REQUEST_ID};
 pub use limits::{BodyLimit, BodyLimits, BODY_LIMIT, SMALL_BODY};
 pub use state::AppState;
+pub use url::{origin, query_pairs, query_param};

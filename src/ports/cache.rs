@@ -28,4 +28,7 @@ pub trait EdgeCache: Send + Sync {
         response: CachedResponse,
         ttl: Duration,
     ) -> Result<(), PlatformError>;
+
+    /// Forgets the response stored under `url`, if any.
+    async fn delete(&self, url: &str) -> Result<(), PlatformError>;
 }

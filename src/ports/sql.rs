@@ -94,6 +94,13 @@ impl Statement {
         self.params.push(value.into());
         self
     }
+
+    /// Binds the next placeholders, one value each, in order.
+    #[must_use]
+    pub fn bind_all<V: Into<SqlValue>>(mut self, values: impl IntoIterator<Item = V>) -> Self {
+        self.params.extend(values.into_iter().map(Into::into));
+        self
+    }
 }
 
 /// A row: column name to value, as D1 returns it.

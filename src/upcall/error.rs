@@ -80,12 +80,10 @@ impl IntoResponse for UpcallError {
                 StatusCode::NOT_FOUND,
                 BTreeMap::from([("id".into(), vec![format!("{resource} not found")])]),
             ),
-            Self::Internal(cause) => {
-                let mut response =
-                    error_response(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error");
-                response.extensions_mut().insert(InternalError(cause));
-                response
-            }
+            Self::Internal(cause) => InternalError::attach(
+                error_response(StatusCode::INTERNAL_SERVER_ERROR, "Internal server error"),
+                cause,
+            ),
         }
     }
 }

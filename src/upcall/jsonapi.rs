@@ -5,13 +5,13 @@
 //! document's media types.
 
 use axum::response::{IntoResponse, Response};
-use http::header::{CONTENT_TYPE, HOST};
+use http::header::CONTENT_TYPE;
 use http::{HeaderMap, StatusCode, Uri};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::UpcallError;
-use crate::http::{content_type, parse_json, BodyError, TextField};
+use crate::http::{content_type, origin, parse_json, query_pairs, BodyError, TextField};
 
 /// The media type of every answer.
 pub const MEDIA_TYPE: &str = "application/vnd.api+json";
@@ -60,13 +60,6 @@ impl Page {
     pub fn offset(self) -> i64 {
         (self.number - 1) * self.size
     }
-}
-
-/// The query string's pairs, decoded, in order.
-pub fn query_pairs(uri: &Uri) -> Vec<(String, String)> {
-    form_urlencoded::parse(uri.query().unwrap_or_default().as_bytes())
-        .into_owned()
-        .collect()
 }
 
 fn page_parameter(
@@ -121,19 +114,6 @@ pub struct Links {
 struct ListDocument<A> {
     data: Vec<Resource<A>>,
     links: Links,
-}
-
-/// The request's origin: the URI's own (Workers give absolute URIs), or
-/// `http://` and the `Host` header (the native host).
-fn origin(uri: &Uri, headers: &HeaderMap) -> String {
-    if let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) {
-        return format!("{scheme}://{authority}");
-    }
-    let host = headers
-        .get(HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("localhost");
-    format!("http://{host}")
 }
 
 /// A page of `total` items as a list document: the links keep `auth_token`

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::jsonapi::{self, Page, Resource};
 use super::token::{Token, ACCOUNT};
 use super::UpcallError;
-use crate::http::{normalize_datetime, Ctx};
+use crate::http::{normalize_datetime, query_pairs, Ctx};
 use crate::ports::{QueryResult, SqlValue, Statement};
 
 /// What a filter's value must be.
@@ -265,7 +265,7 @@ pub fn read_list(
     uri: &Uri,
     filters: &[&[Filter]],
 ) -> Result<(Page, (String, Vec<SqlValue>)), UpcallError> {
-    let pairs = jsonapi::query_pairs(uri);
+    let pairs = query_pairs(uri);
     let mut failures = Vec::new();
     let page = jsonapi::page(&pairs, &mut failures);
     let conditions = conditions(filters, &pairs, &mut failures);

@@ -55,14 +55,13 @@ impl IntoResponse for XivoError {
             Self::NotFound => empty(StatusCode::NOT_FOUND),
             Self::NotAcceptable => empty(StatusCode::NOT_ACCEPTABLE),
             Self::UnsupportedMediaType => empty(StatusCode::UNSUPPORTED_MEDIA_TYPE),
-            Self::Internal(cause) => {
-                let mut response = messages(
+            Self::Internal(cause) => InternalError::attach(
+                messages(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     &["Internal server error".to_owned()],
-                );
-                response.extensions_mut().insert(InternalError(cause));
-                response
-            }
+                ),
+                cause,
+            ),
         }
     }
 }

@@ -238,3 +238,73 @@ pub async fn spawn_app_without_database() -> TestApp {
     })
     .await
 }
+
+/// Call Power's `api_key` in the apps [`spawn_callpower`] starts.
+pub const CALLPOWER_KEY: &str = "callpower-test-admin-key-of-32-bytes-at-least";
+const CALLPOWER_STATE_TOKEN: &str = "callpower-test-state-token-of-32-bytes";
+
+/// The settings of a Call Power test app: the admin key, provider states.
+pub fn callpower_config() -> Config {
+    config_with(&[
+        ("ADMIN_API_KEY", CALLPOWER_KEY),
+        ("CONFORMANCE_STATE_TOKEN", CALLPOWER_STATE_TOKEN),
+    ])
+}
+
+/// An app holding the conformance dataset `fixtures/datasets/<name>.json`
+/// (Call Power's data replaced by it), its state adjusted by `adjust`.
+pub async fn spawn_callpower_with(
+    name: &str,
+    adjust: impl FnOnce(AppState) -> AppState,
+) -> TestApp {
+    let app = spawn_app_with(callpower_config(), adjust).await;
+    app.load_callpower(name).await;
+    app
+}
+
+/// An app holding the conformance dataset `callpower`: campaigns 1 to 3,
+/// targets 1 to 3, sessions 1 to 9, calls 1 to 15 (12 of campaign 1),
+/// audio recordings 1 to 4.
+pub async fn spawn_callpower() -> TestApp {
+    spawn_callpower_with("callpower", |state| state).await
+}
+
+impl TestApp {
+    /// Replaces Call Power's data with the conformance dataset `name`.
+    pub async fn load_callpower(&self, name: &str) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/datasets")
+            .join(format!("{name}.json"));
+        let dataset: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let response = self
+            .request(reqwest::Method::POST, "/__conformance/state")
+            .bearer_auth(CALLPOWER_STATE_TOKEN)
+            .json(&serde_json::json!({"state": name, "dataset": dataset}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 204, "{}", response.text().await.unwrap());
+    }
+
+    /// `GET path` with the right `api_key` added to its query.
+    pub fn callpower(&self, path: &str) -> reqwest::RequestBuilder {
+        let separator = if path.contains('?') { '&' } else { '?' };
+        self.get(&format!("{path}{separator}api_key={CALLPOWER_KEY}"))
+    }
+
+    /// `GET /api/calls` (with the key) searched with `q`, 100 a page: the
+    /// status and the ids found, in order (none unless 200).
+    pub async fn call_ids_found(&self, q: &serde_json::Value) -> (u16, Vec<i64>) {
+        let (status, body) = answer(
+            self.callpower("/api/calls")
+                .query(&[("q", q.to_string()), ("results_per_page", "100".into())]),
+        )
+        .await;
+        let ids = body["objects"]
+            .as_array()
+            .map(|objects| objects.iter().map(|o| o["id"].as_i64().unwrap()).collect())
+            .unwrap_or_default();
+        (status, ids)
+    }
+}

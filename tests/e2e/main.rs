@@ -339,3 +339,56 @@ async fn a_pusher_that_never_answers_is_given_up_and_logged_in_workers() {
     server.abort();
     assert!(found, "no line saying {wanted:?} in {log}");
 }
+
+/// The worker's access-log line of the request `id`, once written.
+async fn access_log_line(id: &str) -> serde_json::Value {
+    let log = setting("SWITCHBOARD_WORKER_LOG");
+    let wanted = format!("\"request_id\":\"{id}\"");
+    for _ in 0..50 {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if let Some(line) = text.lines().find(|line| line.contains(&wanted)) {
+            let start = line.find('{').expect("a JSON line");
+            return serde_json::from_str(&line[start..]).expect("an access-log line");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!("no access-log line for {id} in {log}");
+}
+
+#[tokio::test]
+#[ignore = "end to end: needs a running worker (scripts/test starts one)"]
+async fn the_public_count_is_served_from_the_edge_cache_in_workers() {
+    let path = "/api/campaign/1/count.json";
+    let run = uuid::Uuid::new_v4().simple().to_string();
+    let first = request(Method::GET, &format!("{path}?visit={run}"))
+        .header("x-request-id", format!("count-{run}-1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(first.status(), 200);
+    assert_eq!(first.headers()["access-control-allow-origin"], "*");
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let body: serde_json::Value = first.json().await.unwrap();
+    assert!(body["completed"].is_u64(), "{body}");
+
+    // Once the copies are filled (after the first answer), another query
+    // string is the same entry: no D1 round trip.
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let second = request(Method::GET, &format!("{path}?other={run}"))
+        .header("x-request-id", format!("count-{run}-2"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(second.status(), 200);
+    assert_eq!(second.headers()["etag"], etag.as_str());
+    assert_eq!(second.json::<serde_json::Value>().await.unwrap(), body);
+    let line = access_log_line(&format!("count-{run}-2")).await;
+    assert_eq!(line["d1_round_trips"], 0, "{line}");
+
+    let not_modified = request(Method::GET, path)
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(not_modified.status(), 304);
+}

@@ -60,4 +60,16 @@ impl EdgeCache for EdgeCacheApi {
         })
         .await
     }
+
+    async fn delete(&self, url: &str) -> Result<(), PlatformError> {
+        let url = url.to_owned();
+        SendFuture::new(async move {
+            Cache::default()
+                .delete(url, false)
+                .await
+                .map(|_| ())
+                .map_err(PlatformError::new)
+        })
+        .await
+    }
 }

@@ -112,6 +112,10 @@ impl EdgeCache for MemoryCache {
     ) -> Result<(), PlatformError> {
         self.0.put(url, response, Some(ttl))
     }
+
+    async fn delete(&self, url: &str) -> Result<(), PlatformError> {
+        self.0.delete(url)
+    }
 }
 
 /// A clock that tells real time until a test sets it, then stays put.
