@@ -111,13 +111,14 @@ impl Copy {
     }
 }
 
-/// The counts, as D1 answers them.
+/// The completed calls of one referral code (or none), as D1 answers them;
+/// a campaign without completed calls is one row without them.
 #[derive(Deserialize)]
-struct Counts {
-    completed: i64,
-    last_24h: i64,
-    last_week: i64,
-    referral_codes: String,
+struct Group {
+    referral_code: Option<String>,
+    completed: Option<i64>,
+    last_24h: Option<i64>,
+    last_week: Option<i64>,
 }
 
 /// `GET /api/campaign/<id>/count.json`, no key needed: `completed`,
@@ -171,40 +172,47 @@ fn no_campaign() -> CallPowerError {
     CallPowerError::NotFound("No such campaign".into())
 }
 
-/// Reads the counts in D1: one round trip, over the index of completed calls.
+/// Reads the counts in D1: one round trip, one pass over the campaign's
+/// completed calls (an index holds their time and referral code), grouped by
+/// referral code; the totals are the groups' sums.
 async fn compute(ctx: &Ctx, campaign: i64, now: DateTime<Utc>) -> Result<String, CallPowerError> {
     let since = |hours: i64| Instant::from_utc(now - chrono::Duration::hours(hours)).stored();
-    let counts: Option<Counts> = ctx
+    let groups: Vec<Group> = ctx
         .db
-        .first(
+        .all(
             Statement::new(
-                "SELECT \
-                   (SELECT COUNT(*) FROM callpower_calls \
-                    WHERE campaign_id = k.id AND status = 'completed') AS completed, \
-                   (SELECT COUNT(*) FROM callpower_calls \
-                    WHERE campaign_id = k.id AND status = 'completed' AND timestamp >= ?) AS last_24h, \
-                   (SELECT COUNT(*) FROM callpower_calls \
-                    WHERE campaign_id = k.id AND status = 'completed' AND timestamp >= ?) AS last_week, \
-                   (SELECT json_group_object(referral_code, n) FROM \
-                     (SELECT referral_code, COUNT(*) AS n FROM callpower_calls \
-                      WHERE campaign_id = k.id AND status = 'completed' \
-                        AND referral_code IS NOT NULL \
-                      GROUP BY referral_code HAVING COUNT(*) >= 2 \
-                      ORDER BY referral_code)) AS referral_codes \
-                 FROM callpower_campaigns AS k WHERE k.id = ? LIMIT 1",
+                "SELECT g.referral_code, g.completed, g.last_24h, g.last_week \
+                 FROM callpower_campaigns AS k \
+                 LEFT JOIN (SELECT referral_code, COUNT(*) AS completed, \
+                              SUM(timestamp >= ?) AS last_24h, SUM(timestamp >= ?) AS last_week \
+                            FROM callpower_calls \
+                            WHERE campaign_id = ? AND status = 'completed' \
+                            GROUP BY referral_code) AS g ON 1 \
+                 WHERE k.id = ?",
             )
             .bind(since(24))
             .bind(since(24 * 7))
+            .bind(campaign)
             .bind(campaign),
         )
-        .await?;
-    let counts = counts.ok_or_else(no_campaign)?;
-    let referral_codes: serde_json::Value = serde_json::from_str(&counts.referral_codes)
-        .map_err(|e| CallPowerError::Internal(format!("referral codes are not JSON: {e}")))?;
+        .await?
+        .decode()?;
+    if groups.is_empty() {
+        return Err(no_campaign());
+    }
+    let sum = |pick: fn(&Group) -> Option<i64>| groups.iter().filter_map(pick).sum::<i64>();
+    // The codes with at least two completed calls, in order (a map sorts them).
+    let referral_codes: serde_json::Map<String, serde_json::Value> = groups
+        .iter()
+        .filter_map(|g| match (&g.referral_code, g.completed) {
+            (Some(code), Some(n)) if n >= 2 => Some((code.clone(), n.into())),
+            _ => None,
+        })
+        .collect();
     Ok(json!({
-        "completed": counts.completed,
-        "last_24h": counts.last_24h,
-        "last_week": counts.last_week,
+        "completed": sum(|g| g.completed),
+        "last_24h": sum(|g| g.last_24h),
+        "last_week": sum(|g| g.last_week),
         "referral_codes": referral_codes,
     })
     .to_string())
