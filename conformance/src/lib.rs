@@ -6,6 +6,7 @@
 //! The core (fixture model, loading, variables and instants, redaction,
 //! comparison) is pure; `runner` does the HTTP and `report` the output.
 
+mod bare;
 pub mod choices;
 pub mod clock;
 pub mod compare;

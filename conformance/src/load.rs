@@ -319,6 +319,16 @@ fn check_step(step: &Step, known: &BTreeSet<String>) -> Vec<String> {
             problems.push(format!("documented.body is not JSON: {e}"));
         }
     }
+    for name in &step.omit_headers {
+        if name != "accept" {
+            problems.push(format!(
+                "omit_headers {name:?}: only \"accept\", the one header the client adds, can be left out"
+            ));
+        }
+        if step.headers.keys().any(|h| h.eq_ignore_ascii_case(name)) {
+            problems.push(format!("omit_headers {name:?}: the step's headers give it"));
+        }
+    }
     for (location, template) in &step.redact {
         if !(location.is_empty() || location.starts_with('/') || location.starts_with("header:")) {
             problems.push(format!(

@@ -69,6 +69,10 @@ pub struct Step {
     pub form: Option<IndexMap<String, String>>,
     #[serde(default)]
     pub capture: IndexMap<String, Capture>,
+    /// Headers the HTTP client would add by itself that this step must not
+    /// send (`["accept"]`: a request without an `Accept` header).
+    #[serde(default)]
+    pub omit_headers: Vec<String>,
     #[serde(default = "default_headers_kept")]
     pub headers_kept: Vec<String>,
     #[serde(default)]

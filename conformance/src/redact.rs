@@ -14,9 +14,12 @@ pub enum Form {
     Number,
     String,
     Any,
+    /// `https://host:port`, or nothing: a URL's origin, which a server may
+    /// give or leave out (an absolute or a relative `Location`).
+    Origin,
 }
 
-pub const FORMS: [Form; 8] = [
+pub const FORMS: [Form; 9] = [
     Form::Uuid,
     Form::Datetime,
     Form::Date,
@@ -25,6 +28,7 @@ pub const FORMS: [Form; 8] = [
     Form::Number,
     Form::String,
     Form::Any,
+    Form::Origin,
 ];
 
 impl Form {
@@ -38,6 +42,7 @@ impl Form {
             Self::Number => "[number]",
             Self::String => "[string]",
             Self::Any => "[any]",
+            Self::Origin => "[origin]",
         }
     }
 
@@ -74,8 +79,28 @@ impl Form {
             }
             Self::Number => text.parse::<f64>().is_ok_and(f64::is_finite),
             Self::String | Self::Any => true,
+            Self::Origin => text.is_empty() || is_origin(text),
         }
     }
+
+    /// Whether nothing at all has this form.
+    fn may_be_empty(self) -> bool {
+        self == Self::Origin
+    }
+}
+
+/// `http://` or `https://`, a host, maybe a port, and nothing after.
+fn is_origin(text: &str) -> bool {
+    let Some(authority) = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    !authority.is_empty()
+        && authority
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
 }
 
 fn is_uuid(text: &str) -> bool {
@@ -204,7 +229,7 @@ fn matches_parts(parts: &[Part], text: &str) -> bool {
         Some((Part::Text(literal), rest)) => text
             .strip_prefix(literal.as_str())
             .is_some_and(|tail| matches_parts(rest, tail)),
-        Some((Part::Hole(form), rest)) => (1..=text.len())
+        Some((Part::Hole(form), rest)) => (usize::from(!form.may_be_empty())..=text.len())
             .filter(|&end| text.is_char_boundary(end))
             .any(|end| form.matches_text(&text[..end]) && matches_parts(rest, &text[end..])),
     }
@@ -256,6 +281,26 @@ mod tests {
             value,
             json!({"id": "[uuid]", "at": ["[datetime]", "2013-01-22 14:53:33"], "name": "Chuck", "n": 3})
         );
+    }
+
+    #[test]
+    fn an_origin_may_be_given_or_left_out() {
+        let location = Template::parse("[origin]/1.0/users/[id]").unwrap();
+        for fits in [
+            "/1.0/users/38",
+            "https://xivoserver:50051/1.0/users/38",
+            "http://127.0.0.1:8787/1.0/users/38",
+        ] {
+            assert!(location.matches(&json!(fits)), "{fits}");
+        }
+        for misfit in [
+            "ftp://x/1.0/users/38",
+            "https:///1.0/users/38",
+            "1.0/users/38",
+            "/1.0/users/",
+        ] {
+            assert!(!location.matches(&json!(misfit)), "{misfit}");
+        }
     }
 
     #[test]

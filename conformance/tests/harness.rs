@@ -1035,3 +1035,126 @@ async fn expected_failures_are_skipped_while_they_fail_and_an_error_once_they_pa
     assert_eq!(passing.status.code(), Some(1));
     assert!(stdout(&passing).contains("remove it from the list"));
 }
+
+#[tokio::test]
+async fn a_step_can_leave_out_the_accept_header_the_client_would_add() {
+    let dir = fixtures_with(
+        r#"
+title = "No Accept at all"
+document = "xivo-restapi.rst"
+endpoint = "GET /things"
+tags = ["xivo", "things", "reads"]
+
+[[steps]]
+method = "GET"
+path = "/things"
+omit_headers = ["accept"]
+auth = { basic = ["{{user}}", "{{password}}"] }
+
+[[steps]]
+method = "GET"
+path = "/things"
+"#,
+    );
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/things"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let runner = runner(dir.path(), &server.uri(), Duration::from_secs(5));
+
+    let execution = runner.execute(&runner.fixtures().cases[0]).await;
+
+    assert_eq!(execution.harness_error, None);
+    let received = server.received_requests().await.unwrap();
+    assert!(
+        !received[0].headers.contains_key("accept"),
+        "{:?}",
+        received[0].headers
+    );
+    assert_eq!(
+        received[0].headers["authorization"],
+        "Basic amFuZTpodW50ZXIy"
+    );
+    // Other steps keep the client's usual Accept.
+    assert_eq!(received[1].headers["accept"], "*/*");
+    assert!(
+        execution.requests[0].curl().contains("-H 'accept:'"),
+        "{}",
+        execution.requests[0].curl()
+    );
+}
+
+#[test]
+fn only_the_accept_header_can_be_left_out_and_not_while_given() {
+    let dir = fixtures_with(&THING_CASE.replace(
+        "headers_kept = [",
+        "omit_headers = [\"accept\", \"host\"]\nheaders = { Accept = \"*/*\" }\nheaders_kept = [",
+    ));
+
+    let all = Fixtures::load(dir.path()).unwrap_err().join("\n");
+
+    assert!(
+        all.contains("omit_headers \"host\": only \"accept\""),
+        "{all}"
+    );
+    assert!(
+        all.contains("omit_headers \"accept\": the step's headers give it"),
+        "{all}"
+    );
+}
+
+#[tokio::test]
+async fn an_absolute_location_is_followed_at_the_implementation_under_test() {
+    let dir = fixtures_with(
+        r#"
+title = "Create, then follow the Location"
+document = "xivo-restapi.rst"
+endpoint = "POST /login"
+tags = ["xivo", "things", "mutates"]
+
+[[steps]]
+method = "POST"
+path = "/login"
+capture = { next = { header = "location" } }
+headers_kept = ["location"]
+redact = { "header:location" = "[origin]/things/[id]?full=1" }
+
+[[steps]]
+method = "GET"
+path = "{{next}}"
+"#,
+    );
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/login"))
+        .respond_with(
+            ResponseTemplate::new(201)
+                .insert_header("location", "https://xivoserver:50051/things/38?full=1"),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/things/38"))
+        .and(query_param("full", "1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let runner = runner(dir.path(), &server.uri(), Duration::from_secs(5));
+
+    let execution = runner.execute(&runner.fixtures().cases[0]).await;
+
+    assert_eq!(execution.harness_error, None);
+    assert_eq!(execution.problems, []);
+    assert_eq!(execution.records[1].status, 200);
+    assert!(
+        execution
+            .rendered()
+            .contains("\"[origin]/things/[id]?full=1\""),
+        "{}",
+        execution.rendered()
+    );
+}
