@@ -10,6 +10,7 @@ mod bare;
 pub mod choices;
 pub mod clock;
 pub mod compare;
+pub mod digest;
 pub mod load;
 pub mod model;
 pub mod problem;

@@ -256,10 +256,20 @@ pub fn step_texts(step: &Step) -> Vec<&str> {
     match &step.auth {
         Some(Auth::Basic(user, password)) => texts.extend([user.as_str(), password.as_str()]),
         Some(Auth::Bearer(token)) => texts.push(token),
+        Some(Auth::Digest(digest)) => {
+            texts.extend([digest.user.as_str(), digest.password.as_str()]);
+            texts.extend(
+                [&digest.nonce, &digest.uri, &digest.method]
+                    .into_iter()
+                    .flatten()
+                    .map(String::as_str),
+            );
+        }
         None => {}
     }
     texts.extend(step.json.as_deref());
     texts.extend(step.body.as_deref());
+    texts.extend(step.wait.as_deref());
     if let Some(form) = &step.form {
         texts.extend(form.values().map(String::as_str));
     }
@@ -317,6 +327,20 @@ fn check_step(step: &Step, known: &BTreeSet<String>) -> Vec<String> {
     if let Some(body) = step.documented.as_ref().and_then(|d| d.body.as_ref()) {
         if let Err(e) = serde_json::from_str::<serde_json::Value>(body) {
             problems.push(format!("documented.body is not JSON: {e}"));
+        }
+    }
+    for (name, capture) in &step.capture {
+        if let Capture::Challenge(parameter) = capture {
+            if !["nonce", "realm", "opaque", "algorithm"].contains(&parameter.as_str()) {
+                problems.push(format!(
+                    "capture {name:?}: a challenge's nonce, realm, opaque or algorithm, not {parameter:?}"
+                ));
+            }
+        }
+    }
+    if let Some(wait) = &step.wait {
+        if !wait.contains("{{") && wait.trim().parse::<u64>().is_err() {
+            problems.push(format!("wait {wait:?} is a whole number of seconds"));
         }
     }
     for name in &step.omit_headers {

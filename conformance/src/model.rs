@@ -69,6 +69,10 @@ pub struct Step {
     pub form: Option<IndexMap<String, String>>,
     #[serde(default)]
     pub capture: IndexMap<String, Capture>,
+    /// Seconds to wait before the step is sent (text, so that a setting
+    /// can give it: `"{{xivo_nonce_lifetime}}"`).
+    #[serde(default)]
+    pub wait: Option<String>,
     /// Headers the HTTP client would add by itself that this step must not
     /// send (`["accept"]`: a request without an `Accept` header).
     #[serde(default)]
@@ -92,6 +96,28 @@ pub enum Auth {
     Basic(String, String),
     /// `Authorization: Bearer <token>`.
     Bearer(String),
+    /// HTTP Digest (RFC 7616): the runner asks without credentials first,
+    /// answers the 401's challenge, and asks once more if the server says
+    /// the nonce was stale.
+    Digest(DigestAuth),
+}
+
+/// A Digest answer: the credentials, and what a failure case may answer
+/// instead of what the challenge and the request say.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct DigestAuth {
+    pub user: String,
+    pub password: String,
+    /// The nonce to answer with (a forged or an expired one).
+    #[serde(default)]
+    pub nonce: Option<String>,
+    /// The request target the response is computed for (another URI).
+    #[serde(default)]
+    pub uri: Option<String>,
+    /// The method the response is computed for (another method).
+    #[serde(default)]
+    pub method: Option<String>,
 }
 
 /// Where a captured value comes from.
@@ -102,6 +128,8 @@ pub enum Capture {
     Json(String),
     /// A response header.
     Header(String),
+    /// A parameter of the `Digest` challenge of a 401 (`nonce`, `opaque`).
+    Challenge(String),
 }
 
 /// What the document shows for a request.

@@ -27,6 +27,14 @@ impl RawResponse {
             .map(|(_, v)| v.as_str())
     }
 
+    /// Every value of the header `name`, in the order received.
+    pub fn headers_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.headers
+            .iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
     /// The body as JSON, if it is JSON.
     pub fn json(&self) -> Option<Value> {
         serde_json::from_slice(&self.body).ok()
@@ -82,8 +90,12 @@ impl Record {
             .headers_kept
             .iter()
             .filter_map(|name| {
+                // A header sent several times is kept as one, its values
+                // joined by ", " (RFC 9110's combination).
                 let name = name.to_ascii_lowercase();
-                response.header(&name).map(|v| (name, v.to_owned()))
+                let values: Vec<String> =
+                    response.headers_named(&name).map(str::to_owned).collect();
+                (!values.is_empty()).then(|| (name, values.join(", ")))
             })
             .collect();
         let mut record = Self {

@@ -11,8 +11,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::compare;
+use crate::digest;
 use crate::load::{ExpectedFailures, Fixtures};
-use crate::model::{Auth, Capture, Case, Step};
+use crate::model::{Auth, Capture, Case, DigestAuth, Step};
 use crate::problem::{Against, Difference, Problem};
 use crate::record::{render, RawResponse, Record};
 use crate::snapshot;
@@ -46,6 +47,10 @@ pub struct SentRequest {
     pub body: Option<String>,
     /// Headers the client would add that must not be sent (`accept`).
     pub omit: Vec<String>,
+    /// HTTP Digest credentials (and overrides), answered when challenged.
+    pub digest: Option<DigestAuth>,
+    /// Seconds to wait before sending.
+    pub wait: Option<u64>,
 }
 
 /// Quotes for a POSIX shell, leaving `${CONFORMANCE_...}` references to
@@ -74,6 +79,12 @@ impl SentRequest {
             command.push_str(&format!(
                 " -u {}",
                 shell_quote(&format!("{user}:{password}"))
+            ));
+        }
+        if let Some(digest) = &self.digest {
+            command.push_str(&format!(
+                " --digest -u {}",
+                shell_quote(&format!("{}:{}", digest.user, digest.password))
             ));
         }
         for (name, value) in &self.headers {
@@ -231,7 +242,7 @@ impl Runner {
                 self.build(step, &shown, now)
                     .unwrap_or_else(|_| request.clone()),
             );
-            let response = match self.send(&request).await {
+            let response = match self.send_step(&request).await {
                 Ok(Sent::Answer(response)) => response,
                 Ok(Sent::Timeout) => {
                     execution.problems.push(Problem::Timeout {
@@ -418,6 +429,8 @@ impl Runner {
             basic: None,
             body: Some(body),
             omit: Vec::new(),
+            digest: None,
+            wait: None,
         };
         match self.send(&request).await? {
             Sent::Answer(response) if (200..300).contains(&response.status) => Ok(()),
@@ -462,8 +475,19 @@ impl Runner {
             headers.push((name.to_ascii_lowercase(), sub(value)?));
         }
         let mut basic = None;
+        let mut digest = None;
         match &step.auth {
             Some(Auth::Basic(user, password)) => basic = Some((sub(user)?, sub(password)?)),
+            Some(Auth::Digest(given)) => {
+                let optional = |text: &Option<String>| text.as_deref().map(sub).transpose();
+                digest = Some(DigestAuth {
+                    user: sub(&given.user)?,
+                    password: sub(&given.password)?,
+                    nonce: optional(&given.nonce)?,
+                    uri: optional(&given.uri)?,
+                    method: optional(&given.method)?,
+                });
+            }
             Some(Auth::Bearer(token)) => {
                 headers.push(("authorization".into(), format!("Bearer {}", sub(token)?)));
             }
@@ -497,7 +521,71 @@ impl Runner {
             basic,
             body,
             omit: step.omit_headers.clone(),
+            digest,
+            wait: match &step.wait {
+                Some(seconds) => {
+                    Some(
+                        sub(seconds)?
+                            .trim()
+                            .parse()
+                            .map_err(|_| Unresolved::Instant {
+                                expression: seconds.clone(),
+                                reason: "is not a whole number of seconds to wait".into(),
+                            })?,
+                    )
+                }
+                None => None,
+            },
         })
+    }
+
+    /// Sends a step's request: after its wait, and, with Digest
+    /// credentials, as a challenge and its answer (a stale nonce answered
+    /// once more with the fresh one).
+    async fn send_step(&self, request: &SentRequest) -> Result<Sent, String> {
+        if let Some(seconds) = request.wait {
+            tokio::time::sleep(Duration::from_secs(seconds)).await;
+        }
+        let Some(credentials) = &request.digest else {
+            return self.send(request).await;
+        };
+        let mut answer = self.send(request).await?;
+        let cnonce = uuid::Uuid::new_v4().simple().to_string();
+        for attempt in 0..2 {
+            let Sent::Answer(response) = &answer else {
+                return Ok(answer);
+            };
+            let found = digest::challenges(response.headers_named("www-authenticate"));
+            let Some(challenge) = digest::choose(&found) else {
+                return Ok(answer);
+            };
+            // The first answer is a challenge; a later one only when it says
+            // the nonce went stale (and the case does not bring its own).
+            let retry = attempt == 0 || (challenge.stale && credentials.nonce.is_none());
+            if response.status != 401 || !retry {
+                return Ok(answer);
+            }
+            let uri = credentials
+                .uri
+                .clone()
+                .unwrap_or_else(|| target(&request.url));
+            let header = digest::authorization(
+                challenge,
+                &digest::Answer {
+                    user: &credentials.user,
+                    password: &credentials.password,
+                    method: credentials.method.as_deref().unwrap_or(&request.method),
+                    uri: &uri,
+                    nonce: credentials.nonce.as_deref().unwrap_or(&challenge.nonce),
+                    cnonce: &cnonce,
+                    count: 1,
+                },
+            );
+            let mut authorized = request.clone();
+            authorized.headers.push(("authorization".into(), header));
+            answer = self.send(&authorized).await?;
+        }
+        Ok(answer)
     }
 
     async fn send(&self, request: &SentRequest) -> Result<Sent, String> {
@@ -578,6 +666,17 @@ impl Runner {
     }
 }
 
+/// The request target of `url`: its path and query.
+fn target(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(url) => match url.query() {
+            Some(query) => format!("{}?{query}", url.path()),
+            None => url.path().to_owned(),
+        },
+        Err(_) => url.to_owned(),
+    }
+}
+
 fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
@@ -590,6 +689,19 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 
 fn captured(capture: &Capture, response: &RawResponse) -> Result<String, String> {
     match capture {
+        Capture::Challenge(parameter) => {
+            let found = digest::challenges(response.headers_named("www-authenticate"));
+            let challenge = digest::choose(&found)
+                .or(found.first())
+                .ok_or("no Digest challenge in the answer")?;
+            match parameter.as_str() {
+                "nonce" => Ok(challenge.nonce.clone()),
+                "realm" => Ok(challenge.realm.clone()),
+                "opaque" => challenge.opaque.clone().ok_or_else(|| "no opaque".into()),
+                "algorithm" => Ok(challenge.algorithm.clone()),
+                other => Err(format!("a challenge has no parameter {other:?} to capture")),
+            }
+        }
         Capture::Header(name) => response
             .header(name)
             .map(str::to_owned)

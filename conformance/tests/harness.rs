@@ -1158,3 +1158,228 @@ path = "{{next}}"
         execution.rendered()
     );
 }
+
+/// A Digest server: 401 with SHA-256 and MD5 challenges unless the request
+/// answers one of them right for its own method and URI; a request without
+/// credentials is given the nonce `first`, and a right answer with the nonce
+/// `old` is told it is stale (and given `fresh`).
+struct DigestServer {
+    first: &'static str,
+}
+
+impl wiremock::Respond for DigestServer {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        use conformance::digest::{authorization, challenges, Answer};
+        let challenge = |nonce: &str, stale: bool| {
+            let stale = if stale { ", stale=true" } else { "" };
+            ResponseTemplate::new(401)
+                .append_header(
+                    "www-authenticate",
+                    format!(r#"Digest realm="things", qop="auth", algorithm=MD5, nonce="{nonce}", opaque="op"{stale}"#),
+                )
+                .append_header(
+                    "www-authenticate",
+                    format!(r#"Digest realm="things", qop="auth", algorithm=SHA-256, nonce="{nonce}", opaque="op"{stale}"#),
+                )
+        };
+        let Some(given) = request
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+        else {
+            return challenge(self.first, false);
+        };
+        // An answer's parameters read as a challenge's: realm, nonce, algorithm.
+        let Some(answered) = challenges([given]).into_iter().next() else {
+            return challenge("fresh", false);
+        };
+        let param = |name: &str| {
+            given
+                .split(&format!("{name}=\""))
+                .nth(1)
+                .and_then(|rest| rest.split('"').next())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let target = match request.url.query() {
+            Some(query) => format!("{}?{query}", request.url.path()),
+            None => request.url.path().to_owned(),
+        };
+        let expected = authorization(
+            &answered,
+            &Answer {
+                user: "jane",
+                password: "hunter2",
+                method: request.method.as_str(),
+                uri: &target,
+                nonce: &answered.nonce,
+                cnonce: &param("cnonce"),
+                count: 1,
+            },
+        );
+        let response = |header: &str| param_of(header, "response");
+        if param("uri") != target || response(&expected) != response(given) {
+            return challenge("fresh", false);
+        }
+        match answered.nonce.as_str() {
+            "fresh" => ResponseTemplate::new(200).set_body_json(json!({"ok": answered.algorithm})),
+            "old" => challenge("fresh", true),
+            _ => challenge("fresh", false),
+        }
+    }
+}
+
+fn param_of(header: &str, name: &str) -> String {
+    header
+        .split(&format!("{name}=\""))
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn digest_server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(path("/things"))
+        .respond_with(DigestServer { first: "fresh" })
+        .mount(&server)
+        .await;
+    Mock::given(path("/aging"))
+        .respond_with(DigestServer { first: "old" })
+        .mount(&server)
+        .await;
+    server
+}
+
+fn digest_case(auth: &str) -> String {
+    format!(
+        r#"
+title = "A thing behind Digest"
+document = "xivo-restapi.rst"
+endpoint = "GET /things"
+tags = ["xivo", "things", "reads"]
+
+[[steps]]
+method = "GET"
+path = "/things"
+query = {{ page = "1" }}
+auth = {{ digest = {{ {auth} }} }}
+headers_kept = ["www-authenticate"]
+"#
+    )
+}
+
+async fn digest_run(auth: &str) -> (conformance::runner::Execution, Vec<wiremock::Request>) {
+    let dir = fixtures_with(&digest_case(auth));
+    let server = digest_server().await;
+    let runner = runner(dir.path(), &server.uri(), Duration::from_secs(5));
+    let execution = runner.execute(&runner.fixtures().cases[0]).await;
+    (execution, server.received_requests().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_digest_step_answers_the_challenge_with_sha_256() {
+    let (execution, received) = digest_run(r#"user = "{{user}}", password = "{{password}}""#).await;
+
+    assert_eq!(execution.harness_error, None);
+    assert_eq!(execution.records[0].status, 200);
+    assert_eq!(execution.records[0].body, json!({"ok": "SHA-256"}));
+    assert_eq!(received.len(), 2);
+    assert!(!received[0].headers.contains_key("authorization"));
+    let answer = received[1].headers["authorization"].to_str().unwrap();
+    assert!(answer.contains("uri=\"/things?page=1\""), "{answer}");
+    assert!(answer.contains("qop=auth, nc=00000001"), "{answer}");
+    let curl = execution.requests[0].curl();
+    assert!(
+        curl.contains("--digest -u 'jane:'\"${CONFORMANCE_PASSWORD}\""),
+        "{curl}"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_password_is_answered_once_and_its_401_recorded() {
+    let (execution, received) = digest_run(r#"user = "{{user}}", password = "wrong""#).await;
+
+    assert_eq!(execution.harness_error, None);
+    assert_eq!(execution.records[0].status, 401);
+    assert!(execution.records[0].headers["www-authenticate"].contains("algorithm=MD5"));
+    assert!(execution.records[0].headers["www-authenticate"].contains("algorithm=SHA-256"));
+    assert_eq!(received.len(), 2);
+}
+
+#[tokio::test]
+async fn a_stale_nonce_is_answered_again_unless_the_case_brings_its_own() {
+    let dir = fixtures_with(
+        &digest_case(r#"user = "{{user}}", password = "{{password}}""#)
+            .replace("path = \"/things\"", "path = \"/aging\""),
+    );
+    let server = digest_server().await;
+    let runner = runner(dir.path(), &server.uri(), Duration::from_secs(5));
+    let execution = runner.execute(&runner.fixtures().cases[0]).await;
+    assert_eq!(execution.records[0].status, 200);
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(
+        received.len(),
+        3,
+        "a challenge, a stale answer, a fresh one"
+    );
+
+    // The case's own old nonce: the stale answer is what the case wants to see.
+    let (execution, received) =
+        digest_run(r#"user = "{{user}}", password = "{{password}}", nonce = "old""#).await;
+    assert_eq!(execution.records[0].status, 401);
+    assert!(execution.records[0].headers["www-authenticate"].contains("stale=true"));
+    assert_eq!(received.len(), 2);
+    assert!(received[1].headers["authorization"]
+        .to_str()
+        .unwrap()
+        .contains("nonce=\"old\""));
+}
+
+#[tokio::test]
+async fn a_response_for_another_uri_or_method_is_sent_as_asked() {
+    let (execution, received) = digest_run(
+        r#"user = "{{user}}", password = "{{password}}", uri = "/elsewhere", method = "DELETE""#,
+    )
+    .await;
+    assert_eq!(execution.records[0].status, 401);
+    let answer = received[1].headers["authorization"].to_str().unwrap();
+    assert!(answer.contains("uri=\"/elsewhere\""), "{answer}");
+}
+
+#[tokio::test]
+async fn a_challenges_nonce_can_be_captured_and_a_step_can_wait() {
+    let dir = fixtures_with(
+        r#"
+title = "Capture a nonce, wait, answer with it"
+document = "xivo-restapi.rst"
+endpoint = "GET /things"
+tags = ["xivo", "things", "reads"]
+
+[[steps]]
+method = "GET"
+path = "/things"
+capture = { nonce = { challenge = "nonce" } }
+
+[[steps]]
+method = "GET"
+path = "/things"
+wait = "1"
+auth = { digest = { user = "{{user}}", password = "{{password}}", nonce = "{{nonce}}" } }
+"#,
+    );
+    let server = digest_server().await;
+    let runner = runner(dir.path(), &server.uri(), Duration::from_secs(5));
+    let started = std::time::Instant::now();
+
+    let execution = runner.execute(&runner.fixtures().cases[0]).await;
+
+    assert_eq!(execution.harness_error, None);
+    assert!(started.elapsed() >= Duration::from_secs(1));
+    assert_eq!(execution.records[1].status, 200);
+    let received = server.received_requests().await.unwrap();
+    assert!(received[2].headers["authorization"]
+        .to_str()
+        .unwrap()
+        .contains("nonce=\"fresh\""));
+}
