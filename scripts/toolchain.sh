@@ -51,6 +51,24 @@ ensure_node_modules() {
   echo "$want" >"$stamp"
 }
 
+# ensure_python_clients: a virtual environment under $TOOLS with the Python
+# clients the end-to-end stage drives (tests/e2e/requirements.txt, from PyPI),
+# remade only when that file changes. Prints the environment's python.
+ensure_python_clients() {
+  local venv="$TOOLS/python-clients"
+  local stamp="$venv/.switchboard-requirements"
+  local want
+  want="$(sha256sum "$ROOT/tests/e2e/requirements.txt" | cut -d' ' -f1)"
+  if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
+    say "installing the Python clients of the end-to-end tests (pip, into $venv)"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$ROOT/tests/e2e/requirements.txt"
+    echo "$want" >"$stamp"
+  fi
+  echo "$venv/bin/python"
+}
+
 ensure_toolchain() {
   if [[ ! -f "$ROOT/Cargo.lock" ]]; then
     (cd "$ROOT" && cargo generate-lockfile)

@@ -98,6 +98,9 @@ pub const STATE_TOKEN_MIN_LEN: usize = 32;
 /// The shortest `ADMIN_API_KEY` accepted: 32 bytes.
 pub const ADMIN_KEY_MIN_LEN: usize = 32;
 
+/// The shortest `XIVO_NONCE_SECRET` accepted: 32 bytes.
+pub const NONCE_SECRET_MIN_LEN: usize = 32;
+
 /// How long an Aircall session lasts by default, from the login, whatever its
 /// refreshes: 7 days.
 pub const DEFAULT_SESSION_MAX_AGE: u64 = 7 * 24 * 60 * 60;
@@ -106,13 +109,31 @@ pub const DEFAULT_SESSION_MAX_AGE: u64 = 7 * 24 * 60 * 60;
 /// token) to 90 days.
 pub const SESSION_MAX_AGE_RANGE: (u64, u64) = (10 * 60, 90 * 24 * 60 * 60);
 
+/// Seconds a XiVO Digest nonce lasts unless `XIVO_NONCE_LIFETIME` says.
+pub const DEFAULT_NONCE_LIFETIME: i64 = 300;
+
+/// The shortest and longest nonce lifetimes `XIVO_NONCE_LIFETIME` takes (a
+/// short one lets a test see a nonce go stale).
+pub const NONCE_LIFETIME_RANGE: (i64, i64) = (2, 3600);
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// `ENVIRONMENT`: `development` or `production` (the default).
     pub environment: Environment,
-    /// `XIVO_USERNAME` and `XIVO_PASSWORD` (secrets): HTTP Basic credentials
-    /// for every `/1.0/` route. Without them the XiVO API refuses everyone.
+    /// `XIVO_USERNAME` and `XIVO_PASSWORD` (secrets): the HTTP Digest (and,
+    /// where [`Config::xivo_basic_auth`] allows, Basic) credentials for every
+    /// `/1.0/` route. Without them the XiVO API refuses everyone.
     pub xivo: Option<Credentials>,
+    /// `XIVO_BASIC_AUTH`: `on` or `off`; the default is `off` in production
+    /// (reported when `on`) and `on` in development. Any other value, or one
+    /// that is not text, is `off`.
+    pub xivo_basic_auth: bool,
+    /// `XIVO_NONCE_SECRET` (secret, at least 32 bytes): the key that signs
+    /// the XiVO API's Digest nonces. Without it the key is derived from
+    /// `XIVO_PASSWORD` (reported in production: `docs/xivo.md` says why).
+    pub xivo_nonce_secret: Option<Secret>,
+    /// `XIVO_NONCE_LIFETIME`: seconds a Digest nonce lasts (default 300).
+    pub xivo_nonce_lifetime: i64,
     /// `JWT_SECRET` (secret): signs and checks the Aircall API's tokens.
     /// Without it no token is issued and none is accepted.
     pub jwt_secret: Option<Secret>,
@@ -211,6 +232,55 @@ impl Config {
             }
         };
 
+        let xivo_basic_auth = match read.given("XIVO_BASIC_AUTH").as_ref().map(Option::as_deref) {
+            // Wrongly typed (reported): closed, whatever the environment.
+            None => false,
+            Some(None) => !production,
+            Some(Some("on")) => {
+                if production {
+                    read.report(
+                        "XIVO_BASIC_AUTH",
+                        "on in production: /1.0/ also takes HTTP Basic, which sends the \
+                         password itself with every request",
+                    );
+                }
+                true
+            }
+            Some(Some("off")) => false,
+            Some(Some(other)) => {
+                read.report(
+                    "XIVO_BASIC_AUTH",
+                    format!("unknown value {other:?}: HTTP Basic is refused (off)"),
+                );
+                false
+            }
+        };
+
+        let xivo_nonce_secret = match read.text("XIVO_NONCE_SECRET") {
+            Some(secret) if secret.len() >= NONCE_SECRET_MIN_LEN => Some(Secret(secret)),
+            Some(_) => {
+                read.report(
+                    "XIVO_NONCE_SECRET",
+                    format!(
+                        "shorter than {NONCE_SECRET_MIN_LEN} bytes: ignored, so XiVO's Digest \
+                         nonces are signed with a key derived from XIVO_PASSWORD"
+                    ),
+                );
+                None
+            }
+            None => {
+                if production && xivo.is_some() {
+                    read.report(
+                        "XIVO_NONCE_SECRET",
+                        "not set: XiVO's Digest nonces are signed with a key derived from \
+                         XIVO_PASSWORD, so anyone who asks for a challenge can test guesses of \
+                         the password offline; set a random value of at least 32 bytes",
+                    );
+                }
+                None
+            }
+        };
+
         let jwt_secret = match read.text("JWT_SECRET") {
             Some(secret) if secret.len() >= JWT_SECRET_MIN_LEN => Some(Secret(secret)),
             Some(_) => {
@@ -255,6 +325,25 @@ impl Config {
                 );
                 LoginMode::Registered
             }
+        };
+
+        let (shortest, longest) = NONCE_LIFETIME_RANGE;
+        let xivo_nonce_lifetime = match read.text("XIVO_NONCE_LIFETIME") {
+            None => DEFAULT_NONCE_LIFETIME,
+            Some(text) => match text.parse::<i64>() {
+                Ok(seconds) if (shortest..=longest).contains(&seconds) => seconds,
+                _ => {
+                    read.report(
+                        "XIVO_NONCE_LIFETIME",
+                        format!(
+                            "{text:?} is not a number of seconds from {shortest} to {longest}: \
+                             nonces last {} s",
+                            DEFAULT_NONCE_LIFETIME
+                        ),
+                    );
+                    DEFAULT_NONCE_LIFETIME
+                }
+            },
         };
 
         let (min_age, max_age) = SESSION_MAX_AGE_RANGE;
@@ -345,6 +434,9 @@ impl Config {
             Self {
                 environment,
                 xivo,
+                xivo_basic_auth,
+                xivo_nonce_secret,
+                xivo_nonce_lifetime,
                 jwt_secret,
                 aircall_login,
                 aircall_session_max_age,
@@ -584,17 +676,122 @@ mod tests {
         assert!(problems.iter().any(|p| p.setting == "ENVIRONMENT"));
     }
 
+    const NONCE_SECRET: &str = "nonce-secret-0123456789abcdef-0123";
+
+    #[test]
+    fn basic_auth_for_xivo_is_on_in_development_and_off_in_production_by_default() {
+        let (config, problems) = load(&[("ENVIRONMENT", "development")]);
+        assert!(config.xivo_basic_auth);
+        assert!(!problems.iter().any(|p| p.setting == "XIVO_BASIC_AUTH"));
+        let (config, problems) = load(&[]);
+        assert!(!config.xivo_basic_auth);
+        assert!(!problems.iter().any(|p| p.setting == "XIVO_BASIC_AUTH"));
+    }
+
+    #[test]
+    fn basic_auth_for_xivo_in_production_is_allowed_when_asked_for_and_reported() {
+        let (config, problems) = load(&[("XIVO_BASIC_AUTH", "on")]);
+        assert!(config.xivo_basic_auth);
+        let problem = problems
+            .iter()
+            .find(|p| p.setting == "XIVO_BASIC_AUTH")
+            .unwrap();
+        assert_eq!(config.problem_line(problem)["level"], "error");
+
+        let (config, problems) =
+            load(&[("ENVIRONMENT", "development"), ("XIVO_BASIC_AUTH", "off")]);
+        assert!(!config.xivo_basic_auth);
+        assert!(!problems.iter().any(|p| p.setting == "XIVO_BASIC_AUTH"));
+    }
+
+    #[test]
+    fn a_wrong_basic_auth_value_closes_basic_in_every_environment() {
+        for environment in ["development", "production"] {
+            for value in ["yes", "ON", "true", "1"] {
+                let (config, problems) =
+                    load(&[("ENVIRONMENT", environment), ("XIVO_BASIC_AUTH", value)]);
+                assert!(!config.xivo_basic_auth, "{environment} {value}");
+                assert!(problems.iter().any(|p| p.setting == "XIVO_BASIC_AUTH"));
+            }
+            let (config, problems) = Config::load(|name| match name {
+                "ENVIRONMENT" => Setting::Text(environment.into()),
+                "XIVO_BASIC_AUTH" => Setting::Other("a boolean"),
+                _ => Setting::Absent,
+            });
+            assert!(!config.xivo_basic_auth, "{environment}");
+            assert!(problems
+                .iter()
+                .any(|p| p.setting == "XIVO_BASIC_AUTH" && p.message.contains("a boolean")));
+        }
+    }
+
+    #[test]
+    fn a_nonce_lifetime_is_taken_within_its_range_else_the_default_is_kept_and_said() {
+        assert_eq!(load(&[]).0.xivo_nonce_lifetime, DEFAULT_NONCE_LIFETIME);
+        assert_eq!(
+            load(&[("XIVO_NONCE_LIFETIME", "2")]).0.xivo_nonce_lifetime,
+            2
+        );
+        for bad in ["1", "3601", "five", "-3"] {
+            let (config, problems) = load(&[("XIVO_NONCE_LIFETIME", bad)]);
+            assert_eq!(config.xivo_nonce_lifetime, DEFAULT_NONCE_LIFETIME, "{bad}");
+            assert!(
+                problems.iter().any(|p| p.setting == "XIVO_NONCE_LIFETIME"),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_nonce_secret_is_taken_when_long_enough_and_its_absence_reported_in_production() {
+        let credentials = [("XIVO_USERNAME", "admin"), ("XIVO_PASSWORD", "secret")];
+        let mut pairs = credentials.to_vec();
+        pairs.push(("XIVO_NONCE_SECRET", NONCE_SECRET));
+        let (config, problems) = load(&pairs);
+        assert_eq!(config.xivo_nonce_secret, Some(Secret(NONCE_SECRET.into())));
+        assert!(!problems.iter().any(|p| p.setting == "XIVO_NONCE_SECRET"));
+
+        // Absent: derived from the password, which production reports.
+        let (config, problems) = load(&credentials);
+        assert_eq!(config.xivo_nonce_secret, None);
+        let problem = problems
+            .iter()
+            .find(|p| p.setting == "XIVO_NONCE_SECRET")
+            .unwrap();
+        assert!(problem.message.contains("offline"), "{problem:?}");
+        assert_eq!(config.problem_line(problem)["level"], "error");
+
+        let mut pairs = credentials.to_vec();
+        pairs.push(("ENVIRONMENT", "development"));
+        let (_, problems) = load(&pairs);
+        assert!(!problems.iter().any(|p| p.setting == "XIVO_NONCE_SECRET"));
+
+        // Too short: ignored and reported, in every environment.
+        for environment in ["development", "production"] {
+            let mut pairs = credentials.to_vec();
+            pairs.push(("ENVIRONMENT", environment));
+            pairs.push(("XIVO_NONCE_SECRET", "short"));
+            let (config, problems) = load(&pairs);
+            assert_eq!(config.xivo_nonce_secret, None);
+            assert!(problems
+                .iter()
+                .any(|p| p.setting == "XIVO_NONCE_SECRET" && p.message.contains("shorter")));
+        }
+    }
+
     #[test]
     fn debug_output_never_shows_a_password() {
         let mut pairs = vec![
             ("XIVO_USERNAME", "admin"),
             ("XIVO_PASSWORD", "hunter2"),
+            ("XIVO_NONCE_SECRET", NONCE_SECRET),
             ("JWT_SECRET", JWT),
         ];
         pairs.extend(PUSHER);
         let (config, _) = load(&pairs);
         let debug = format!("{config:?}");
         assert!(!debug.contains("hunter2"));
+        assert!(!debug.contains(NONCE_SECRET));
         assert!(!debug.contains(JWT));
         assert!(!debug.contains("pusher-secret"));
     }

@@ -23,7 +23,7 @@ const STATE_TOKEN: &str = "conformance-state-token-of-32-bytes-at-least";
 /// The settings of the native app (the XiVO credentials are run variables
 /// too). Pusher is configured so that `/pusher/auth` signs; its events go to a
 /// loopback port where nothing listens, and failing to publish is only logged.
-const SETTINGS: [(&str, &str); 10] = [
+const SETTINGS: [(&str, &str); 11] = [
     ("ENVIRONMENT", "development"),
     ("XIVO_USERNAME", "conformance-xivo"),
     ("XIVO_PASSWORD", "conformance-xivo-password"),
@@ -37,6 +37,8 @@ const SETTINGS: [(&str, &str); 10] = [
         "ADMIN_API_KEY",
         "conformance-admin-api-key-of-32-bytes-at-least",
     ),
+    // Short, so that the stale-nonce case waits 3 s, not 5 min.
+    ("XIVO_NONCE_LIFETIME", "2"),
 ];
 
 fn project_root() -> PathBuf {
@@ -71,6 +73,7 @@ fn run_variables(fixtures: &Fixtures) -> IndexMap<String, String> {
     vars.insert("xivo_username".into(), SETTINGS[1].1.into());
     vars.insert("xivo_password".into(), SETTINGS[2].1.into());
     vars.insert("callpower_api_key".into(), SETTINGS[9].1.into());
+    vars.insert("xivo_nonce_wait".into(), "3".into());
     vars
 }
 

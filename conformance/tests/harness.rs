@@ -1122,6 +1122,10 @@ capture = { next = { header = "location" } }
 headers_kept = ["location"]
 redact = { "header:location" = "[origin]/things/[id]?full=1" }
 
+[steps.documented]
+status = 201
+headers = { location = "[origin]/things/[id]?full=1" }
+
 [[steps]]
 method = "GET"
 path = "{{next}}"
@@ -1382,4 +1386,44 @@ auth = { digest = { user = "{{user}}", password = "{{password}}", nonce = "{{non
         .to_str()
         .unwrap()
         .contains("nonce=\"fresh\""));
+}
+
+#[tokio::test]
+async fn a_documented_header_with_a_placeholder_is_a_template() {
+    let dir = fixtures_with(
+        r#"
+title = "A documented Location"
+document = "xivo-restapi.rst"
+endpoint = "POST /login"
+tags = ["xivo", "things", "mutates"]
+
+[[steps]]
+method = "POST"
+path = "/login"
+
+[steps.documented]
+status = 201
+headers = { location = "[origin]/things/[id]" }
+"#,
+    );
+    for (location, fits) in [
+        ("/things/38", true),
+        ("https://xivoserver:50051/things/38", true),
+        ("/elsewhere/38", false),
+    ] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/login"))
+            .respond_with(ResponseTemplate::new(201).insert_header("location", location))
+            .mount(&server)
+            .await;
+        let runner = runner(dir.path(), &server.uri(), Duration::from_secs(5));
+        let execution = runner.execute(&runner.fixtures().cases[0]).await;
+        assert_eq!(
+            execution.problems.is_empty(),
+            fits,
+            "{location}: {:?}",
+            execution.problems
+        );
+    }
 }

@@ -3,7 +3,7 @@
 
 use axum::response::{IntoResponse, Response};
 use http::header::{CONTENT_TYPE, WWW_AUTHENTICATE};
-use http::StatusCode;
+use http::{HeaderValue, StatusCode};
 
 use crate::http::InternalError;
 use crate::ports::PlatformError;
@@ -13,10 +13,15 @@ use crate::ports::PlatformError;
 pub enum XivoError {
     /// 400 with the messages, e.g. `["No parsable data in the request"]`.
     BadRequest(Vec<String>),
-    /// 401: missing or wrong credentials.
-    Unauthorized,
+    /// 401 with an empty body: missing or wrong credentials. Each value is
+    /// one `WWW-Authenticate` challenge, sent in order (`digest.rs`).
+    Unauthorized(Vec<HeaderValue>),
     /// 404 with an empty body.
     NotFound,
+    /// 404 with messages, e.g. `["No such recording"]`.
+    NotFoundMessages(Vec<String>),
+    /// 412 with messages, e.g. `["campaign_not_empty"]`.
+    PreconditionFailed(Vec<String>),
     /// 406 with an empty body: the client accepts no JSON.
     NotAcceptable,
     /// 415 with an empty body: a body that is not JSON.
@@ -44,15 +49,16 @@ impl IntoResponse for XivoError {
     fn into_response(self) -> Response {
         match self {
             Self::BadRequest(list) => messages(StatusCode::BAD_REQUEST, &list),
-            Self::Unauthorized => (
-                StatusCode::UNAUTHORIZED,
-                [(
-                    WWW_AUTHENTICATE,
-                    "Basic realm=\"XiVO REST API\", charset=\"UTF-8\"",
-                )],
-            )
-                .into_response(),
+            Self::Unauthorized(challenges) => {
+                let mut response = empty(StatusCode::UNAUTHORIZED);
+                for challenge in challenges {
+                    response.headers_mut().append(WWW_AUTHENTICATE, challenge);
+                }
+                response
+            }
             Self::NotFound => empty(StatusCode::NOT_FOUND),
+            Self::NotFoundMessages(list) => messages(StatusCode::NOT_FOUND, &list),
+            Self::PreconditionFailed(list) => messages(StatusCode::PRECONDITION_FAILED, &list),
             Self::NotAcceptable => empty(StatusCode::NOT_ACCEPTABLE),
             Self::UnsupportedMediaType => empty(StatusCode::UNSUPPORTED_MEDIA_TYPE),
             Self::Internal(cause) => InternalError::attach(

@@ -1,12 +1,18 @@
 //! XiVO REST API 1.0, under `/1.0/`: content negotiation (415, then 406, then
-//! HTTP Basic auth), JSON lists of messages as errors, and one file per
-//! resource. Choices where the document is silent: `docs/xivo.md`.
+//! HTTP Digest auth, `digest.rs`), JSON lists of messages as errors, and one
+//! file per resource. Choices where the document is silent: `docs/xivo.md`.
 
 mod agents;
 mod dataset;
+mod digest;
 mod error;
+mod listing;
 mod negotiation;
 mod queues;
+mod recording_campaigns;
+mod recordings;
+mod users;
+mod voicemails;
 
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -40,6 +46,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             "/1.0/CallCenter/queues",
             get(queues::list).post(queues::list),
         )
+        .merge(users::routes())
+        .merge(voicemails::routes())
+        .merge(recording_campaigns::routes())
+        .merge(recordings::routes())
         .route_layer(axum::middleware::from_fn_with_state(
             state,
             negotiation::guard,

@@ -129,7 +129,7 @@ async fn bad_requests_are_400_and_change_nothing() {
     let mut wrong_field = agents_dataset();
     wrong_field["dataset"]["records"]["agents"][0]["number"] = json!(7000);
     let mut unknown_resource = agents_dataset();
-    unknown_resource["dataset"]["records"]["users"] = json!([]);
+    unknown_resource["dataset"]["records"]["things"] = json!([]);
 
     for (body, expected) in [
         (
@@ -145,10 +145,7 @@ async fn bad_requests_are_400_and_change_nothing() {
             "No datasets can be loaded for API \"nope\"",
         ),
         (wrong_field, "agents[0]: invalid type"),
-        (
-            unknown_resource,
-            "XiVO datasets hold agents and queues, not \"users\"",
-        ),
+        (unknown_resource, "not \"things\""),
     ] {
         let (status, answer_body) = answer(
             app.request(Method::POST, "/__conformance/state")

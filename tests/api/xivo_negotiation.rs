@@ -1,5 +1,6 @@
 //! XiVO's request guard on every route: 415 for a body that is not JSON, then
-//! 406 for an Accept without JSON, then 401 for missing or wrong credentials.
+//! 406 for an Accept without JSON, then 401 for missing or wrong credentials
+//! (HTTP Basic here, as development allows; Digest: `xivo_digest.rs`).
 
 use reqwest::Method;
 
@@ -118,7 +119,7 @@ async fn the_accept_check_comes_before_the_credentials() {
 }
 
 #[tokio::test]
-async fn missing_or_wrong_credentials_are_401_with_a_basic_challenge() {
+async fn missing_or_wrong_credentials_are_401_with_digest_and_basic_challenges() {
     let app = spawn_app().await;
 
     let requests = [
@@ -137,8 +138,21 @@ async fn missing_or_wrong_credentials_are_401_with_a_basic_challenge() {
     for request in requests {
         let response = request.send().await.unwrap();
         assert_eq!(response.status(), 401);
+        // Digest first (SHA-256, MD5: tests/api/xivo_digest.rs), then Basic,
+        // which development allows by default.
+        let challenges: Vec<&str> = response
+            .headers()
+            .get_all("www-authenticate")
+            .iter()
+            .map(|v| v.to_str().unwrap())
+            .collect();
+        assert_eq!(challenges.len(), 3, "{challenges:?}");
+        assert!(challenges[0]
+            .starts_with("Digest realm=\"XiVO REST API\", qop=\"auth\", algorithm=SHA-256, "));
+        assert!(challenges[1]
+            .starts_with("Digest realm=\"XiVO REST API\", qop=\"auth\", algorithm=MD5, "));
         assert_eq!(
-            response.headers()["www-authenticate"],
+            challenges[2],
             "Basic realm=\"XiVO REST API\", charset=\"UTF-8\""
         );
         assert_eq!(response.text().await.unwrap(), "");
