@@ -7,6 +7,7 @@ use axum::response::Response;
 use http::Uri;
 use serde::Serialize;
 
+use super::body::{incorrect, unparsable};
 use super::XivoError;
 use crate::http::query_pairs;
 use crate::ports::SqlValue;
@@ -78,7 +79,7 @@ fn page(page: Option<&str>, size: Option<&str>) -> Result<Option<(i64, i64)>, Xi
             .parse::<i64>()
             .ok()
             .filter(|n| n.abs() <= MAX_PAGING)
-            .ok_or_else(|| XivoError::BadRequest(vec!["No parsable data in the request".into()]))
+            .ok_or_else(unparsable)
     };
     let (page, size) = (read(page)?, read(size)?);
     Ok((page > 0 && size >= 0).then(|| (size, (page - 1) * size)))
@@ -114,10 +115,7 @@ pub fn read(uri: &Uri, filters: &[Filter], own: &[&str]) -> Result<Listing, Xivo
         }
     }
     if !unknown.is_empty() {
-        return Err(XivoError::BadRequest(vec![format!(
-            "Incorrect parameters sent: {}",
-            unknown.join(", ")
-        )]));
+        return Err(XivoError::BadRequest(vec![incorrect(&unknown)]));
     }
     Ok(listing)
 }

@@ -3,6 +3,7 @@
 //! file per resource. Choices where the document is silent: `docs/xivo.md`.
 
 mod agents;
+mod body;
 mod dataset;
 mod digest;
 mod error;

@@ -14,10 +14,11 @@ use http::{StatusCode, Uri};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::listing::{self, Filter};
-use super::recording_campaigns::{
-    check_filters, first, page, parse_id, path_id, read_date, unparsable, Body, DatasetId,
+use super::body::{
+    parse_id, path_id, read_body, read_date, unparsable, Body, Checks, Empty, Objects,
 };
+use super::listing::{self, Filter};
+use super::recording_campaigns::{check_filters, first, page, DatasetId};
 use super::XivoError;
 use crate::http::{decode_records, AppState, Ctx};
 use crate::ports::{SqlValue, Statement};
@@ -146,6 +147,63 @@ struct Verdict {
     duplicated: i64,
 }
 
+/// What a recording body gives (`None`: absent, `null` or refused).
+#[derive(Debug, Default)]
+struct NewRecording {
+    cid: Option<String>,
+    agent_no: Option<String>,
+    start_time: Option<String>,
+    end_time: Option<String>,
+    caller: Option<String>,
+    callee: Option<String>,
+    client_id: Option<String>,
+    filename: Option<String>,
+}
+
+impl NewRecording {
+    /// The text property `key`, if it is one.
+    fn text_mut(&mut self, key: &str) -> Option<&mut Option<String>> {
+        Some(match key {
+            "cid" => &mut self.cid,
+            "agent_no" => &mut self.agent_no,
+            "caller" => &mut self.caller,
+            "callee" => &mut self.callee,
+            "client_id" => &mut self.client_id,
+            "filename" => &mut self.filename,
+            _ => return None,
+        })
+    }
+}
+
+/// Reads a recording body of campaign `campaign` (the URL's): 400 for a
+/// body that is not a JSON object (an empty one has no properties), for
+/// unknown or mistyped properties and bad dates. `campaign_id`, if given,
+/// must be the URL's; `agent_id` is read-only (ignored).
+fn read_recording(body: &[u8], campaign: i64) -> Result<NewRecording, XivoError> {
+    let Body(properties) = read_body(body, Empty::NoProperties, Objects::Skipped)?;
+    let mut checks = Checks::default();
+    let mut recording = NewRecording::default();
+    for (key, sent) in properties {
+        match key.as_str() {
+            "start_time" => recording.start_time = checks.date(&key, sent).flatten(),
+            "end_time" => recording.end_time = checks.date(&key, sent).flatten(),
+            "campaign_id" => {
+                let given = checks.nullable(&key, sent, Checks::id).flatten();
+                if given.is_some_and(|given| given != campaign) {
+                    checks.refuse(&key, "the campaign of the URL");
+                }
+            }
+            "agent_id" => checks.ignore(&key),
+            _ => match recording.text_mut(&key) {
+                Some(text) => *text = checks.nullable(&key, sent, Checks::text).flatten(),
+                None => checks.unknown(key),
+            },
+        }
+    }
+    checks.finish()?;
+    Ok(recording)
+}
+
 /// `POST /1.0/recording_campaigns/<id>/` (or without the slash): 201 and an
 /// empty body. The agent is given by its number, `agent_no`; `campaign_id`,
 /// if given, must be the path's. 404 `["No such campaign"]` for an unknown
@@ -158,19 +216,8 @@ pub async fn create(
     body: Bytes,
 ) -> Result<Response, XivoError> {
     let id = path_id(path)?;
-    let mut body = Body::read(&body)?;
-    let cid = body.text("cid").flatten().unwrap_or_default();
-    let agent_no = body.text("agent_no").flatten();
-    let start = body.date("start_time").flatten();
-    let end = body.date("end_time").flatten();
-    let texts = ["caller", "callee", "client_id", "filename"].map(|name| body.text(name).flatten());
-    if let Some(given) = body.id("campaign_id", false).flatten() {
-        if given != id {
-            body.refuse("campaign_id", "the campaign of the URL");
-        }
-    }
-    body.ignore(&["agent_id"]);
-    body.finish()?;
+    let recording = read_recording(&body, id)?;
+    let cid = recording.cid.unwrap_or_default();
     let empty_cid = cid.trim().is_empty();
     let with = "WITH verdict AS (SELECT \
          EXISTS (SELECT 1 FROM xivo_recording_campaigns WHERE id = ?) AS campaign, \
@@ -178,7 +225,7 @@ pub async fn create(
          EXISTS (SELECT 1 FROM xivo_recordings WHERE cid = ?) AS duplicated)";
     let with_binds = [
         SqlValue::from(id),
-        SqlValue::from(agent_no),
+        SqlValue::from(recording.agent_no),
         SqlValue::from(cid.as_str()),
     ];
     let mut statements = vec![Statement::new(format!(
@@ -186,7 +233,6 @@ pub async fn create(
     ))
     .bind_all(with_binds.clone())];
     if !empty_cid {
-        let [caller, callee, client_id, filename] = texts;
         statements.push(
             Statement::new(format!(
                 "{with} INSERT INTO xivo_recordings (cid, campaign_id, agent_id, start_time, \
@@ -197,12 +243,12 @@ pub async fn create(
             .bind_all(with_binds)
             .bind(cid)
             .bind(id)
-            .bind(start)
-            .bind(end)
-            .bind(caller)
-            .bind(callee)
-            .bind(client_id)
-            .bind(filename),
+            .bind(recording.start_time)
+            .bind(recording.end_time)
+            .bind(recording.caller)
+            .bind(recording.callee)
+            .bind(recording.client_id)
+            .bind(recording.filename),
         );
     }
     let mut results = ctx.db.batch(statements).await?.into_iter();

@@ -1,9 +1,6 @@
 //! Users: `GET` and `POST /1.0/users/`, `GET`, `PUT` and `DELETE
-//! /1.0/users/<id>` (each also with or without its trailing slash), and the
-//! reading of the bodies users and voicemails share: properties in request
-//! order, each checked against its kind, unknown ones named.
-
-use std::fmt;
+//! /1.0/users/<id>` (each also with or without its trailing slash). Bodies
+//! and ids are read by `body.rs`.
 
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
@@ -13,14 +10,14 @@ use axum::routing::get;
 use axum::Router;
 use http::header::LOCATION;
 use http::{StatusCode, Uri};
-use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::body::{path_id, read_body, Body, Checks, Empty, Objects, MAX_TEXT};
 use super::listing::{self, Filter};
 use super::XivoError;
-use crate::http::{decode_records, parse_json, query_pairs, AppState, Ctx};
-use crate::ports::{QueryResult, SqlValue, Statement, MAX_EXACT_INTEGER};
+use crate::http::{decode_records, query_pairs, AppState, Ctx};
+use crate::ports::{QueryResult, SqlValue, Statement};
 
 /// The tables this resource fills, emptied before a provider state loads.
 pub const TABLES: &[&str] = &["xivo_users"];
@@ -168,7 +165,8 @@ struct Total {
 }
 
 /// Reads a list of `table` in id order, narrowed by `filters` and paged as
-/// the request asks: the count and the page in one batch, one D1 round trip.
+/// the request asks: one D1 round trip (with a page, the count and the page
+/// in one batch; without, the rows count themselves).
 pub(super) async fn read_list<T: serde::de::DeserializeOwned>(
     ctx: &Ctx,
     uri: &Uri,
@@ -178,6 +176,21 @@ pub(super) async fn read_list<T: serde::de::DeserializeOwned>(
 ) -> Result<(i64, Vec<T>), XivoError> {
     let listing = listing::read(uri, filters, &[])?;
     let (limit, limit_binds) = listing.limit();
+    if listing.page.is_none() {
+        // A whole list counts itself: no COUNT(*) to read every row again.
+        let items = ctx
+            .db
+            .all(
+                Statement::new(format!(
+                    "SELECT {columns} FROM {table} WHERE 1 = 1{} ORDER BY id",
+                    listing.conditions
+                ))
+                .bind_all(listing.binds),
+            )
+            .await?
+            .decode::<T>()?;
+        return Ok((i64::try_from(items.len()).unwrap_or(i64::MAX), items));
+    }
     let count = Statement::new(format!(
         "SELECT COUNT(*) AS total FROM {table} WHERE 1 = 1{}",
         listing.conditions
@@ -280,7 +293,7 @@ impl UserChanges {
 /// `id` must be it); a `POST` has none, and its body's `id` is ignored (the
 /// server chooses the id), but it must have a `firstname`.
 fn read_user(body: &[u8], url_id: Option<i64>) -> Result<UserChanges, XivoError> {
-    let Body(properties) = read_body(body)?;
+    let Body(properties) = read_body(body, Empty::Refused, Objects::Read)?;
     let mut checks = Checks::default();
     let mut changes = UserChanges::default();
     for (key, sent) in properties {
@@ -587,302 +600,6 @@ pub async fn delete(
     Ok(StatusCode::OK.into_response())
 }
 
-// ------------------------------------------- bodies and ids, shared with voicemails
-
-/// The message of a body that is not a JSON object, or of an id that is not
-/// an integer.
-pub(super) fn unparsable() -> XivoError {
-    XivoError::BadRequest(vec!["No parsable data in the request".into()])
-}
-
-/// An id as the API takes it: decimal digits, at most 2^53 − 1 (what D1
-/// stores exactly). No sign: no object has a negative id.
-fn parse_id(text: &str) -> Option<i64> {
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    text.parse::<i64>()
-        .ok()
-        .filter(|id| *id <= MAX_EXACT_INTEGER)
-}
-
-/// The id of a URL (`/1.0/users/<id>`): 400 `["No parsable data in the
-/// request"]` unless it is one.
-pub(super) fn path_id(path: Result<Path<String>, PathRejection>) -> Result<i64, XivoError> {
-    path.ok()
-        .and_then(|Path(id)| parse_id(&id))
-        .ok_or_else(unparsable)
-}
-
-/// The longest text a property takes, in characters.
-pub(super) const MAX_TEXT: usize = 255;
-
-/// A property's value as the client sent it: what the checks need, no more.
-/// Arrays are skipped, and objects are read one level down only (`line`).
-#[derive(Debug, Clone, PartialEq)]
-pub(super) enum Sent {
-    Null,
-    Text(String),
-    /// A number without fraction or exponent, within `i64`.
-    Integer(i64),
-    /// The properties of an object, in order.
-    Object(Vec<(String, Sent)>),
-    /// Anything else: `true`, `1.5`, `[...]`, an object in an object.
-    Other,
-}
-
-/// A body: one JSON object's properties, in request order. A property given
-/// twice makes it unreadable.
-#[derive(Debug)]
-pub(super) struct Body(pub Vec<(String, Sent)>);
-
-/// Reads a body: 400 `["No parsable data in the request"]` unless it is one
-/// JSON object.
-pub(super) fn read_body(body: &[u8]) -> Result<Body, XivoError> {
-    parse_json::<Body>(body).map_err(|_| unparsable())
-}
-
-/// Reads an object's properties, each value `depth` levels deep at most.
-fn properties<'de, A: MapAccess<'de>>(
-    mut map: A,
-    depth: u8,
-) -> Result<Vec<(String, Sent)>, A::Error> {
-    let mut properties: Vec<(String, Sent)> = Vec::new();
-    while let Some(key) = map.next_key::<String>()? {
-        if properties.iter().any(|(k, _)| *k == key) {
-            return Err(de::Error::custom(format!("{key} is given twice")));
-        }
-        let value = map.next_value_seed(SentSeed { depth })?;
-        properties.push((key, value));
-    }
-    Ok(properties)
-}
-
-impl<'de> Deserialize<'de> for Body {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct BodyVisitor;
-        impl<'de> Visitor<'de> for BodyVisitor {
-            type Value = Body;
-
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Body, A::Error> {
-                Ok(Body(properties(map, 1)?))
-            }
-        }
-        deserializer.deserialize_map(BodyVisitor)
-    }
-}
-
-/// Reads a [`Sent`]; an object is read if `depth` is not 0.
-#[derive(Clone, Copy)]
-struct SentSeed {
-    depth: u8,
-}
-
-impl<'de> DeserializeSeed<'de> for SentSeed {
-    type Value = Sent;
-
-    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Sent, D::Error> {
-        deserializer.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for SentSeed {
-    type Value = Sent;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Sent, E> {
-        Ok(Sent::Null)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Sent, E> {
-        Ok(Sent::Null)
-    }
-
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<Sent, E> {
-        Ok(Sent::Text(text.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, text: String) -> Result<Sent, E> {
-        Ok(Sent::Text(text))
-    }
-
-    fn visit_i64<E: de::Error>(self, n: i64) -> Result<Sent, E> {
-        Ok(Sent::Integer(n))
-    }
-
-    fn visit_u64<E: de::Error>(self, n: u64) -> Result<Sent, E> {
-        Ok(i64::try_from(n).map_or(Sent::Other, Sent::Integer))
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Sent, E> {
-        Ok(Sent::Other)
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Sent, E> {
-        Ok(Sent::Other)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Sent, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Sent::Other)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Sent, A::Error> {
-        if self.depth == 0 {
-            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-            return Ok(Sent::Other);
-        }
-        Ok(Sent::Object(properties(map, self.depth - 1)?))
-    }
-}
-
-/// The checks of a body's properties: each returns the value to store, or
-/// notes why there is none. The messages: the properties the resource does
-/// not have, in one message (the document's, `Incorrect parameters sent: a,
-/// b`), then one `<name> must be <what>` for each value of the wrong kind,
-/// then the properties missing; each in request order.
-#[derive(Debug, Default)]
-pub(super) struct Checks {
-    unknown: Vec<String>,
-    problems: Vec<String>,
-    missing: Vec<String>,
-    /// Every property read, known or not.
-    seen: Vec<String>,
-}
-
-impl Checks {
-    /// Notes that the body has property `key`; its value is `value`, or,
-    /// when `None`, not what `expected` says.
-    fn checked<T>(&mut self, key: &str, value: Option<T>, expected: &str) -> Option<T> {
-        self.seen.push(key.to_owned());
-        if value.is_none() {
-            self.problems.push(format!("{key} must be {expected}"));
-        }
-        value
-    }
-
-    /// Whether the body has property `key`.
-    pub fn named(&self, key: &str) -> bool {
-        self.seen.iter().any(|k| k == key)
-    }
-
-    /// A property the resource does not have.
-    pub fn unknown(&mut self, key: String) {
-        self.seen.push(key.clone());
-        self.unknown.push(key);
-    }
-
-    /// A required property the body does not have.
-    pub fn missing(&mut self, key: &str) {
-        self.missing.push(key.to_owned());
-    }
-
-    /// Text of at most [`MAX_TEXT`] characters.
-    pub fn text(&mut self, key: &str, sent: Sent) -> Option<String> {
-        let value = match sent {
-            Sent::Text(text) if text.chars().count() <= MAX_TEXT => Some(text),
-            _ => None,
-        };
-        let expected = format!("a string of at most {MAX_TEXT} characters");
-        self.checked(key, value, &expected)
-    }
-
-    /// Text that is not blank, of at most [`MAX_TEXT`] characters.
-    pub fn name(&mut self, key: &str, sent: Sent) -> Option<String> {
-        let value = match sent {
-            Sent::Text(text) if !text.trim().is_empty() && text.chars().count() <= MAX_TEXT => {
-                Some(text)
-            }
-            _ => None,
-        };
-        let expected = format!("a non-blank string of at most {MAX_TEXT} characters");
-        self.checked(key, value, &expected)
-    }
-
-    /// 0 or 1.
-    pub fn flag(&mut self, key: &str, sent: Sent) -> Option<i64> {
-        let value = match sent {
-            Sent::Integer(flag @ (0 | 1)) => Some(flag),
-            _ => None,
-        };
-        self.checked(key, value, "0 or 1")
-    }
-
-    /// An id (1 to 2^53 − 1), or `null` for none.
-    pub fn reference(&mut self, key: &str, sent: Sent) -> Option<Option<i64>> {
-        let value = match sent {
-            Sent::Null => Some(None),
-            Sent::Integer(id) if (1..=MAX_EXACT_INTEGER).contains(&id) => Some(Some(id)),
-            _ => None,
-        };
-        let expected = format!("null or an integer from 1 to {MAX_EXACT_INTEGER}");
-        self.checked(key, value, &expected)
-    }
-
-    /// `line`: `{"number": "<1 to MAX_TEXT characters>"}`, or `null` for none.
-    pub fn line(&mut self, sent: Sent) -> Option<Option<String>> {
-        let value = match sent {
-            Sent::Null => Some(None),
-            Sent::Object(properties) => match properties.as_slice() {
-                [(key, Sent::Text(number))]
-                    if key == "number" && (1..=MAX_TEXT).contains(&number.chars().count()) =>
-                {
-                    Some(Some(number.clone()))
-                }
-                _ => None,
-            },
-            _ => None,
-        };
-        let expected = format!("null or {{\"number\": \"<1 to {MAX_TEXT} characters>\"}}");
-        self.checked("line", value, &expected)
-    }
-
-    /// A body's `id` on a `PUT`: the id of the URL, as a number or a string
-    /// (the document's examples write ids both ways).
-    pub fn same_id(&mut self, sent: &Sent, id: i64) {
-        let given = match sent {
-            Sent::Integer(given) => Some(*given),
-            Sent::Text(given) => parse_id(given),
-            _ => None,
-        };
-        self.checked(
-            "id",
-            given.filter(|given| *given == id),
-            "the id of the URL",
-        );
-    }
-
-    /// 400 with every message, if there is any.
-    pub fn finish(self) -> Result<(), XivoError> {
-        let mut messages = Vec::new();
-        if !self.unknown.is_empty() {
-            messages.push(format!(
-                "Incorrect parameters sent: {}",
-                self.unknown.join(", ")
-            ));
-        }
-        messages.extend(self.problems);
-        if !self.missing.is_empty() {
-            messages.push(format!(
-                "Missing parameters sent: {}",
-                self.missing.join(", ")
-            ));
-        }
-        if messages.is_empty() {
-            Ok(())
-        } else {
-            Err(XivoError::BadRequest(messages))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -891,51 +608,6 @@ mod tests {
         match result {
             Err(XivoError::BadRequest(messages)) => messages,
             other => panic!("{other:?}"),
-        }
-    }
-
-    #[test]
-    fn ids_are_digits_up_to_two_to_the_53_minus_one() {
-        assert_eq!(parse_id("1"), Some(1));
-        assert_eq!(parse_id("007"), Some(7));
-        assert_eq!(parse_id("9007199254740991"), Some(MAX_EXACT_INTEGER));
-        for bad in [
-            "",
-            "john",
-            "-1",
-            "+1",
-            " 1",
-            "1.0",
-            "9007199254740992",
-            "99999999999999999999",
-        ] {
-            assert_eq!(parse_id(bad), None, "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn bodies_keep_the_request_order_and_refuse_repeated_properties() {
-        let Body(properties) =
-            read_body(br#"{"b": 1, "a": "x", "c": null, "d": [1], "e": {"f": {"g": 1}}}"#).unwrap();
-        assert_eq!(
-            properties,
-            vec![
-                ("b".into(), Sent::Integer(1)),
-                ("a".into(), Sent::Text("x".into())),
-                ("c".into(), Sent::Null),
-                ("d".into(), Sent::Other),
-                ("e".into(), Sent::Object(vec![("f".into(), Sent::Other)])),
-            ]
-        );
-        for bad in [
-            &b""[..],
-            b"[]",
-            b"null",
-            b"{\"a\": 1,",
-            br#"{"a": 1, "a": 2}"#,
-            br#"{"line": {"number": "1", "number": "2"}}"#,
-        ] {
-            assert!(read_body(bad).is_err(), "{}", String::from_utf8_lossy(bad));
         }
     }
 

@@ -1,6 +1,6 @@
 //! Voicemails: `GET /1.0/voicemails/` and `PUT /1.0/voicemails/<id>` (each
 //! also with or without its trailing slash). Bodies are read as users' are
-//! (`users::read_body`, `users::Checks`).
+//! (`body.rs`).
 
 use axum::body::Bytes;
 use axum::extract::rejection::PathRejection;
@@ -12,8 +12,9 @@ use http::{StatusCode, Uri};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::body::{path_id, read_body, Body, Checks, Empty, Objects};
 use super::listing::{self, Filter};
-use super::users::{located, path_id, read_body, read_list, Body, Checks};
+use super::users::{located, read_list};
 use super::XivoError;
 use crate::http::{decode_records, AppState, Ctx};
 use crate::ports::{SqlValue, Statement};
@@ -101,7 +102,7 @@ const FLAGS: [&str; 3] = ["attach", "skipcheckpass", "deleteaftersend"];
 /// Reads a voicemail update of voicemail `id`: the column and value of each
 /// property given, in request order.
 fn read_voicemail(body: &[u8], id: i64) -> Result<Vec<(&'static str, SqlValue)>, XivoError> {
-    let Body(properties) = read_body(body)?;
+    let Body(properties) = read_body(body, Empty::Refused, Objects::Read)?;
     let mut checks = Checks::default();
     let mut columns: Vec<(&'static str, SqlValue)> = Vec::new();
     for (key, sent) in properties {
