@@ -27,6 +27,7 @@ pub mod http;
 pub mod platform;
 pub mod ports;
 pub mod provider_state;
+pub mod realtime;
 pub mod upcall;
 pub mod xivo;
 

@@ -4,17 +4,15 @@
 
 use axum::response::Response;
 use bytes::Bytes;
-use hmac::{Hmac, Mac};
 use http::{HeaderMap, StatusCode};
-use md5::{Digest, Md5};
 use serde_json::json;
-use sha2::Sha256;
 
 use super::tokens::AccessToken;
 use super::{text_field, AircallError, Call};
 use crate::config::Pusher;
 use crate::http::{parse, Ctx, TextField};
 use crate::ports::{HttpClient, OutboundRequest};
+use crate::realtime::{protocol, trigger};
 
 /// The one channel this API signs for and publishes on.
 pub const CHANNEL: &str = "private-aircall";
@@ -22,16 +20,6 @@ pub const CHANNEL: &str = "private-aircall";
 pub const EVENT: &str = "update-call";
 /// Pusher refuses event data over 10 KB.
 pub const MAX_DATA: usize = 10 * 1024;
-
-/// Hex HMAC-SHA256 of `message` with `secret`.
-pub fn sign(secret: &str, message: &str) -> String {
-    // HMAC takes keys of any length: this never fails.
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else {
-        return String::new();
-    };
-    mac.update(message.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
-}
 
 /// The body of `/pusher/auth`, as pusher-js sends it.
 #[derive(Default, serde::Deserialize)]
@@ -59,7 +47,7 @@ pub async fn auth(
     let (Some(socket_id), Some(channel)) = (socket_id, channel) else {
         return Err(AircallError::Invalid(messages));
     };
-    if !is_socket_id(&socket_id) {
+    if !protocol::is_socket_id(&socket_id) {
         return Err(AircallError::Invalid(vec![
             "socket_id must look like 1234.5678".into(),
         ]));
@@ -73,20 +61,14 @@ pub async fn auth(
             "Pusher is not configured".into(),
         )
     })?;
-    let signature = sign(&pusher.secret.0, &format!("{socket_id}:{channel}"));
+    let app = protocol::App {
+        key: pusher.key.clone(),
+        secret: pusher.secret.0.clone(),
+    };
     Ok(super::json(
         StatusCode::OK,
-        &json!({ "auth": format!("{}:{signature}", pusher.key) }),
+        &json!({ "auth": protocol::channel_auth(&app, &socket_id, &channel) }),
     ))
-}
-
-/// Pusher's socket ids are two numbers joined by a dot.
-fn is_socket_id(value: &str) -> bool {
-    value.split_once('.').is_some_and(|(a, b)| {
-        [a, b]
-            .iter()
-            .all(|part| !part.is_empty() && part.bytes().all(|c| c.is_ascii_digit()))
-    })
 }
 
 /// The signed request that triggers `event` on `channel` with `data` (a JSON
@@ -107,20 +89,16 @@ pub fn event_request(
         ));
     }
     let body = json!({ "name": event, "channels": [channel], "data": data }).to_string();
-    let body_md5 = hex::encode(Md5::digest(body.as_bytes()));
-    let path = format!("/apps/{}/events", pusher.app_id);
-    // Sorted by name, as the signature requires.
-    let query = format!(
-        "auth_key={}&auth_timestamp={timestamp}&auth_version=1.0&body_md5={body_md5}",
-        pusher.key
-    );
-    let signature = sign(&pusher.secret.0, &format!("POST\n{path}\n{query}"));
+    let app = trigger::App {
+        app_id: pusher.app_id.clone(),
+        key: pusher.key.clone(),
+        secret: pusher.secret.0.clone(),
+    };
+    let path = trigger::events_path(&app.app_id);
+    let query = trigger::sign_trigger(&app, &path, body.as_bytes(), timestamp);
     Ok(OutboundRequest {
         method: http::Method::POST,
-        url: format!(
-            "{}{path}?{query}&auth_signature={signature}",
-            pusher.base_url
-        ),
+        url: format!("{}{path}?{query}", pusher.base_url),
         headers: vec![("content-type".into(), "application/json".into())],
         body: Some(body),
     })
@@ -198,23 +176,14 @@ mod tests {
     }
 
     #[test]
-    fn a_channel_signature_is_pushers_documented_example() {
-        // Pusher's documentation: socket 1234.1234 on private-foobar.
-        assert_eq!(
-            sign("7ad3773142a6692b25b8", "1234.1234:private-foobar"),
-            "58df8b0c36d6982b82c3ecf6b4662e34fe8c25bba48f5369f135bf843651c3a4"
-        );
-    }
-
-    #[test]
     fn an_event_request_is_signed_over_its_sorted_query() {
         let request = event_request(&pusher(), EVENT, CHANNEL, "{}", 1_353_088_179).unwrap();
         let body = request.body.unwrap();
-        let md5 = hex::encode(Md5::digest(body.as_bytes()));
+        let md5 = trigger::body_md5(body.as_bytes());
         let query = format!(
             "auth_key=278d425bdf160c739803&auth_timestamp=1353088179&auth_version=1.0&body_md5={md5}"
         );
-        let signature = sign(
+        let signature = protocol::hmac_sha256_hex(
             "7ad3773142a6692b25b8",
             &format!("POST\n/apps/3/events\n{query}"),
         );
@@ -235,10 +204,27 @@ mod tests {
     }
 
     #[test]
-    fn socket_ids_are_two_numbers_joined_by_a_dot() {
-        assert!(is_socket_id("1234.5678"));
-        for bad in ["", "1234", "1234.", ".5", "12a.4", "1.2.3"] {
-            assert!(!is_socket_id(bad), "{bad}");
-        }
+    fn the_built_in_server_accepts_what_the_publisher_sends() {
+        let data = r#"{"id":"a","notes":[]}"#;
+        let request = event_request(&pusher(), EVENT, CHANNEL, data, 1_353_088_179).unwrap();
+        let body = request.body.unwrap();
+        let (_, query) = request.url.split_once('?').unwrap();
+        let app = trigger::App {
+            app_id: "3".into(),
+            key: "278d425bdf160c739803".into(),
+            secret: "7ad3773142a6692b25b8".into(),
+        };
+        let accepted = trigger::verify(
+            &app,
+            "POST",
+            "/apps/3/events",
+            query,
+            body.as_bytes(),
+            1_353_088_179,
+        )
+        .unwrap();
+        assert_eq!(accepted.name, EVENT);
+        assert_eq!(accepted.channels, [CHANNEL]);
+        assert_eq!(accepted.data, data);
     }
 }
