@@ -11,8 +11,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
 
-/// An answer: status, headers, body.
-pub type Answer = (u16, Vec<(String, String)>, Vec<u8>);
+use crate::record::RawResponse;
 
 /// Sends `method url` with `headers` (and HTTP Basic credentials, if any)
 /// and `body`; `Ok(None)` when `timeout` passes first.
@@ -23,7 +22,7 @@ pub async fn send(
     basic: Option<&(String, String)>,
     body: Option<&str>,
     timeout: Duration,
-) -> Result<Option<Answer>, String> {
+) -> Result<Option<RawResponse>, String> {
     let connector = hyper_rustls::HttpsConnectorBuilder::new()
         .with_webpki_roots()
         .https_or_http()
@@ -47,16 +46,7 @@ pub async fn send(
             .await
             .map_err(|e| format!("{method} {url}: {e}"))?;
         let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let headers = RawResponse::header_pairs(response.headers());
         let body = response
             .into_body()
             .collect()
@@ -64,7 +54,11 @@ pub async fn send(
             .map_err(|e| format!("reading the answer of {url}: {e}"))?
             .to_bytes()
             .to_vec();
-        Ok::<_, String>((status, headers, body))
+        Ok::<_, String>(RawResponse {
+            status,
+            headers,
+            body,
+        })
     };
     match tokio::time::timeout(timeout, exchange).await {
         Ok(answer) => answer.map(Some),

@@ -20,6 +20,20 @@ pub struct RawResponse {
 }
 
 impl RawResponse {
+    /// A header map as the record keeps it: names in lower case, in order,
+    /// values read as text whatever their bytes.
+    pub fn header_pairs(headers: &http::HeaderMap) -> Vec<(String, String)> {
+        headers
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect()
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()

@@ -599,14 +599,7 @@ impl Runner {
                 self.options.timeout,
             )
             .await?;
-            return Ok(match answer {
-                Some((status, headers, body)) => Sent::Answer(RawResponse {
-                    status,
-                    headers,
-                    body,
-                }),
-                None => Sent::Timeout,
-            });
+            return Ok(answer.map_or(Sent::Timeout, Sent::Answer));
         }
         let method = reqwest::Method::from_bytes(request.method.as_bytes())
             .map_err(|e| format!("method {:?}: {e}", request.method))?;
@@ -640,16 +633,7 @@ impl Runner {
             }
         };
         let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
+        let headers = RawResponse::header_pairs(response.headers());
         match response.bytes().await {
             Ok(body) => Ok(Sent::Answer(RawResponse {
                 status,

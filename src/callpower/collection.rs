@@ -4,6 +4,7 @@
 //! finds, and one row by id. A page is one D1 round trip: its count and its
 //! rows in one batch.
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, MethodRouter};
@@ -17,8 +18,8 @@ use serde_json::{json, Value};
 use super::auth::ApiKey;
 use super::schema::Table;
 use super::search::{self, Search};
-use super::{cors, preflight, CallPowerError};
-use crate::http::{origin, query_pairs, query_param, AppState, Ctx};
+use super::CallPowerError;
+use crate::http::{origin, path_id, query_pairs, query_param, AppState, Ctx};
 use crate::ports::{SqlValue, Statement, MAX_EXACT_INTEGER};
 
 /// Objects per page when `results_per_page` is not a positive integer.
@@ -35,12 +36,12 @@ pub fn routes(table: &'static Table) -> (MethodRouter<AppState>, MethodRouter<Ap
         move |ctx: Ctx, key: ApiKey, uri: Uri, headers: HeaderMap| async move {
             list(ctx, key, table, uri, headers).await
         },
-    )
-    .options(preflight);
-    let one = get(move |ctx: Ctx, key: ApiKey, id: Path<String>| async move {
-        one(ctx, key, table, id).await
-    })
-    .options(preflight);
+    );
+    let one = get(
+        move |ctx: Ctx, key: ApiKey, id: Result<Path<String>, PathRejection>| async move {
+            one(ctx, key, table, id).await
+        },
+    );
     (list, one)
 }
 
@@ -116,7 +117,7 @@ pub async fn list(
             .decode()?;
         let mut rows = rows.into_iter();
         return match (rows.next(), rows.next()) {
-            (Some(row), None) => Ok(cors(Json(row.json()?).into_response())),
+            (Some(row), None) => Ok(Json(row.json()?).into_response()),
             (None, _) => Err(CallPowerError::NotFound("No result found".into())),
             (Some(_), Some(_)) => Err(CallPowerError::BadRequest("Multiple results found".into())),
         };
@@ -161,7 +162,7 @@ pub async fn list(
     {
         response.headers_mut().insert(LINK, link);
     }
-    Ok(cors(response))
+    Ok(response)
 }
 
 /// The `Link` header: `rel="next"` when there is a next page, and
@@ -195,22 +196,14 @@ fn links(
     }
 }
 
-/// An id in a path: a positive integer within the exact range. Anything
-/// else names no row.
-pub fn path_id(text: &str) -> Option<i64> {
-    text.parse::<i64>()
-        .ok()
-        .filter(|id| (1..=MAX_EXACT_INTEGER).contains(id))
-}
-
 /// `GET /api/<collection>/<id>`: the row's object, or 404 `{}`.
 pub async fn one(
     ctx: Ctx,
     _: ApiKey,
     table: &'static Table,
-    Path(id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, CallPowerError> {
-    let id = path_id(&id).ok_or(CallPowerError::NoSuchRow)?;
+    let id = path_id(path).ok_or(CallPowerError::NoSuchRow)?;
     let row: Option<Object> = ctx
         .db
         .first(
@@ -222,10 +215,10 @@ pub async fn one(
         )
         .await?;
     let row = row.ok_or(CallPowerError::NoSuchRow)?;
-    Ok(cors(Json(row.json()?).into_response()))
+    Ok(Json(row.json()?).into_response())
 }
 
-/// A JSON value as an answer with the API's header.
+/// A JSON value as an answer.
 pub fn answer(value: Value) -> Response {
-    cors(Json(value).into_response())
+    Json(value).into_response()
 }

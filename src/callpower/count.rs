@@ -10,6 +10,7 @@
 use std::time::Duration;
 
 use axum::body::Body;
+use axum::extract::rejection::PathRejection;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
@@ -20,10 +21,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use super::collection::path_id;
 use super::period::Instant;
-use super::{cors, CallPowerError};
-use crate::http::{origin, Ctx};
+use super::CallPowerError;
+use crate::http::{origin, path_id, Ctx};
 use crate::ports::{CachedResponse, EdgeCache, Kv, Log, Statement};
 
 /// How long an answer may be served: the document's 10 minutes.
@@ -95,7 +95,7 @@ impl Copy {
         if let Ok(control) = HeaderValue::from_str(&format!("public, max-age={remaining}")) {
             headers.insert(CACHE_CONTROL, control);
         }
-        cors(response)
+        response
     }
 
     fn cached(&self) -> Result<CachedResponse, serde_json::Error> {
@@ -126,11 +126,11 @@ struct Group {
 /// at least two completed calls). 404 `{"message"}` for an unknown campaign.
 pub async fn show(
     ctx: Ctx,
-    Path(id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     uri: Uri,
     headers: HeaderMap,
 ) -> Result<Response, CallPowerError> {
-    let campaign = path_id(&id).ok_or_else(no_campaign)?;
+    let campaign = path_id(path).ok_or_else(CallPowerError::no_campaign)?;
     let now = ctx.clock.now();
     let url = cache_key(&origin(&uri, &headers), campaign);
 
@@ -168,10 +168,6 @@ pub async fn show(
     Ok(response)
 }
 
-fn no_campaign() -> CallPowerError {
-    CallPowerError::NotFound("No such campaign".into())
-}
-
 /// Reads the counts in D1: one round trip, one pass over the campaign's
 /// completed calls (an index holds their time and referral code), grouped by
 /// referral code; the totals are the groups' sums.
@@ -198,7 +194,7 @@ async fn compute(ctx: &Ctx, campaign: i64, now: DateTime<Utc>) -> Result<String,
         .await?
         .decode()?;
     if groups.is_empty() {
-        return Err(no_campaign());
+        return Err(CallPowerError::no_campaign());
     }
     let sum = |pick: fn(&Group) -> Option<i64>| groups.iter().filter_map(pick).sum::<i64>();
     // The codes with at least two completed calls, in order (a map sorts them).

@@ -3,6 +3,7 @@
 //! `/api/campaign/<id>/target_calls.json` (by target), each limited by
 //! `start` and `end`.
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::Path;
 use axum::response::Response;
 use http::Uri;
@@ -11,11 +12,10 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::auth::ApiKey;
-use super::collection::{answer, path_id};
+use super::collection::answer;
 use super::period::{timespan, Period};
-use super::stats::no_campaign;
 use super::CallPowerError;
-use crate::http::{query_pairs, query_param, Ctx};
+use crate::http::{path_id, query_pairs, query_param, Ctx};
 use crate::ports::{SqlValue, Statement};
 
 /// One count: the calls of `status` in one bucket; a campaign without calls
@@ -71,7 +71,7 @@ async fn of_one<T: DeserializeOwned>(
         .bind(id);
     let rows: Vec<T> = ctx.db.all(statement).await?.decode()?;
     if rows.is_empty() {
-        return Err(no_campaign());
+        return Err(CallPowerError::no_campaign());
     }
     Ok(rows)
 }
@@ -82,10 +82,10 @@ async fn of_one<T: DeserializeOwned>(
 pub async fn of_campaign(
     ctx: Ctx,
     _: ApiKey,
-    Path(id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     uri: Uri,
 ) -> Result<Response, CallPowerError> {
-    let id = path_id(&id).ok_or_else(no_campaign)?;
+    let id = path_id(path).ok_or_else(CallPowerError::no_campaign)?;
     let (period, format) = read(&uri, true)?;
     let counts: Vec<Count> = of_one(
         &ctx,
@@ -136,10 +136,10 @@ struct TargetCount {
 pub async fn by_target(
     ctx: Ctx,
     _: ApiKey,
-    Path(id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
     uri: Uri,
 ) -> Result<Response, CallPowerError> {
-    let id = path_id(&id).ok_or_else(no_campaign)?;
+    let id = path_id(path).ok_or_else(CallPowerError::no_campaign)?;
     let (period, _) = read(&uri, false)?;
     let counts: Vec<TargetCount> = of_one(
         &ctx,

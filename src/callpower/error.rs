@@ -34,6 +34,14 @@ pub enum CallPowerError {
     Internal(String),
 }
 
+impl CallPowerError {
+    /// 404 `{"message": "No such campaign"}`: a statistic of a campaign that
+    /// is not there (or of an id that names none).
+    pub fn no_campaign() -> Self {
+        Self::NotFound("No such campaign".into())
+    }
+}
+
 impl From<PlatformError> for CallPowerError {
     fn from(error: PlatformError) -> Self {
         Self::Internal(error.0)

@@ -298,12 +298,14 @@ pub async fn import(
         ctx.db.batch(statements).await?;
     }
     // The counts of the campaigns that changed are computed afresh.
-    let origin = origin(&uri, &headers);
-    let touched: Vec<i64> = touched.into_iter().collect();
-    let purge_ctx = ctx.clone();
-    ctx.background.spawn(Box::pin(async move {
-        count::purge(&purge_ctx, &origin, &touched).await;
-    }));
+    if !touched.is_empty() {
+        let origin = origin(&uri, &headers);
+        let touched: Vec<i64> = touched.into_iter().collect();
+        let purge_ctx = ctx.clone();
+        ctx.background.spawn(Box::pin(async move {
+            count::purge(&purge_ctx, &origin, &touched).await;
+        }));
+    }
 
     rejected.sort();
     let total = |pick: fn(&(u64, u64)) -> u64| rows.values().map(pick).sum::<u64>();

@@ -19,6 +19,8 @@ mod schema;
 pub mod search;
 mod stats;
 
+use axum::extract::Request;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -51,7 +53,7 @@ pub fn cors(mut response: Response) -> Response {
 
 /// `OPTIONS` on any Call Power route: a CORS preflight, allowed from any
 /// origin, with whatever headers it asks for.
-pub async fn preflight(headers: HeaderMap) -> Response {
+async fn preflight(headers: HeaderMap) -> Response {
     let mut response = cors(StatusCode::NO_CONTENT.into_response());
     let answer = response.headers_mut();
     answer.insert(
@@ -63,6 +65,13 @@ pub async fn preflight(headers: HeaderMap) -> Response {
     }
     answer.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
     response
+}
+
+/// Around every Call Power route: every answer allows any origin. (Errors
+/// raised before a route is known, or for a method it does not serve, get the
+/// header from [`error_response`].)
+async fn cross_origin(request: Request, next: Next) -> Response {
+    cors(next.run(request).await)
 }
 
 /// The Call Power routes: the document's `/api/calls`, and the original's
@@ -79,8 +88,8 @@ pub fn router() -> Router<AppState> {
     ] {
         let (list, one) = collection::routes(table);
         router = router
-            .route(path, list)
-            .route(&format!("{path}/{{id}}"), one);
+            .route(path, list.options(preflight))
+            .route(&format!("{path}/{{id}}"), one.options(preflight));
     }
     router
         .route(
@@ -108,4 +117,5 @@ pub fn router() -> Router<AppState> {
             get(count::show).options(preflight),
         )
         .route("/api/import", post(import::import).options(preflight))
+        .layer(axum::middleware::from_fn(cross_origin))
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::period;
+use crate::http::is_e164;
 use crate::ports::{Statement, MAX_EXACT_INTEGER};
 
 pub const CAMPAIGN_TYPES: [&str; 5] = ["executive", "congress", "state", "local", "custom"];
@@ -87,15 +88,6 @@ fn country(value: &str, name: &str) -> Result<(), String> {
     } else {
         Err(format!("{name} must be two capital letters"))
     }
-}
-
-/// Whether `phone` is E.164: `+`, then 2 to 15 digits, the first not 0.
-pub fn is_e164(phone: &str) -> bool {
-    phone.strip_prefix('+').is_some_and(|digits| {
-        (2..=15).contains(&digits.len())
-            && digits.bytes().all(|b| b.is_ascii_digit())
-            && !digits.starts_with('0')
-    })
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

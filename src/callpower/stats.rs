@@ -2,6 +2,7 @@
 //! document's fields and the later original's beside them) and the list of
 //! campaigns (`/api/campaigns.json`).
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -10,9 +11,9 @@ use serde_json::value::RawValue;
 use serde_json::{json, Value};
 
 use super::auth::ApiKey;
-use super::collection::{answer, path_id};
-use super::{cors, CallPowerError};
-use crate::http::Ctx;
+use super::collection::answer;
+use super::CallPowerError;
+use crate::http::{path_id, Ctx};
 use crate::ports::Statement;
 
 /// The statistics as D1 answers them: one row, or none for no campaign.
@@ -88,14 +89,14 @@ fn day(timestamp: Option<&str>, days: i64) -> Option<String> {
 pub async fn of_campaign(
     ctx: Ctx,
     _: ApiKey,
-    Path(id): Path<String>,
+    path: Result<Path<String>, PathRejection>,
 ) -> Result<Response, CallPowerError> {
-    let id = path_id(&id).ok_or_else(no_campaign)?;
+    let id = path_id(path).ok_or_else(CallPowerError::no_campaign)?;
     let row: Row = ctx
         .db
         .first(Statement::new(STATS).bind(id))
         .await?
-        .ok_or_else(no_campaign)?;
+        .ok_or_else(CallPowerError::no_campaign)?;
     let total_counts: Value = serde_json::from_str(&row.total_counts)
         .map_err(|e| CallPowerError::Internal(format!("total_counts is not JSON: {e}")))?;
     Ok(answer(json!({
@@ -114,10 +115,6 @@ pub async fn of_campaign(
         "date_start": day(row.first_completed.as_deref(), 0),
         "date_end": day(row.last_completed.as_deref(), 1),
     })))
-}
-
-pub fn no_campaign() -> CallPowerError {
-    CallPowerError::NotFound("No such campaign".into())
 }
 
 #[derive(Deserialize)]
@@ -145,11 +142,9 @@ pub async fn campaigns(ctx: Ctx, _: ApiKey) -> Result<Response, CallPowerError> 
         count: i64,
         objects: Box<RawValue>,
     }
-    Ok(cors(
-        Json(Answer {
-            count: row.count,
-            objects,
-        })
-        .into_response(),
-    ))
+    Ok(Json(Answer {
+        count: row.count,
+        objects,
+    })
+    .into_response())
 }

@@ -2,7 +2,7 @@
 //! with, the edge middleware (request id, per-route body limits, access log),
 //! the handler context with metered D1 access, the table of error dialects,
 //! request bodies read into typed fields, credentials and secret comparison,
-//! ISO 8601 datetimes, URLs' origins and query strings, and the decoding of conformance datasets.
+//! ISO 8601 datetimes, URLs' origins, query strings and path ids, and the decoding of conformance datasets.
 
 mod body;
 mod credentials;
@@ -12,6 +12,7 @@ mod datetime;
 mod dialect;
 mod edge;
 mod limits;
+mod phone;
 mod state;
 mod url;
 
@@ -23,5 +24,6 @@ pub use datetime::{format_millis, normalize as normalize_datetime, parse_iso8601
 pub use dialect::{host_error, Dialects, ErrorResponder};
 pub use edge::{edge, Edge, EdgeRules, InternalError, REQUEST_ID};
 pub use limits::{BodyLimit, BodyLimits, BODY_LIMIT, SMALL_BODY};
+pub use phone::is_e164;
 pub use state::AppState;
-pub use url::{origin, query_pairs, query_param};
+pub use url::{origin, path_id, positive_id, query_pairs, query_param};

@@ -1,8 +1,30 @@
 //! The parts of a request's URL every API reads: the origin its links start
-//! with and the query string's pairs.
+//! with, the query string's pairs, and ids in paths.
 
+use axum::extract::rejection::PathRejection;
+use axum::extract::Path;
 use http::header::HOST;
 use http::{HeaderMap, Uri};
+
+use crate::ports::MAX_EXACT_INTEGER;
+
+/// An id from a path or a body: a positive integer (digits only) that D1
+/// binds exactly. Anything else names no row.
+pub fn positive_id(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse::<i64>()
+        .ok()
+        .filter(|id| (1..=MAX_EXACT_INTEGER).contains(id))
+}
+
+/// The [`positive_id`] of a path's one parameter; a segment that is not even
+/// text (`%FF`) names no row either.
+pub fn path_id(path: Result<Path<String>, PathRejection>) -> Option<i64> {
+    path.ok().and_then(|Path(id)| positive_id(&id))
+}
 
 /// The query string's pairs, decoded, in order.
 pub fn query_pairs(uri: &Uri) -> Vec<(String, String)> {

@@ -18,7 +18,7 @@ use super::jsonapi::{self, Resource};
 use super::query::{self, Filter, Kind};
 use super::token::{Token, ACCOUNT};
 use super::UpcallError;
-use crate::http::{format_millis, normalize_datetime, Ctx, TextField};
+use crate::http::{format_millis, is_e164, normalize_datetime, Ctx, TextField};
 use crate::ports::{QueryResult, Statement};
 
 /// The resource type.
@@ -193,16 +193,6 @@ fn datetime_message() -> String {
 
 fn status_message() -> String {
     format!("must be one of {}", STATUSES.join(", "))
-}
-
-/// Whether `phone` is in E.164: `+`, then 2 to 15 digits, the first not 0.
-pub fn is_e164(phone: &str) -> bool {
-    let Some(digits) = phone.strip_prefix('+') else {
-        return false;
-    };
-    (2..=15).contains(&digits.len())
-        && digits.bytes().all(|b| b.is_ascii_digit())
-        && !digits.starts_with('0')
 }
 
 /// Checks every attribute at once; `creating` requires a name.
@@ -409,26 +399,4 @@ pub async fn delete(
         .into_iter();
     selected(results.next())?;
     Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn phone_numbers_are_e164() {
-        for good in ["+16501231234", "+33123456789", "+12"] {
-            assert!(is_e164(good), "{good}");
-        }
-        for bad in [
-            "16501231234",
-            "+0650",
-            "+1",
-            "+1 650 123",
-            "+1234567890123456",
-            "+1-650",
-        ] {
-            assert!(!is_e164(bad), "{bad}");
-        }
-    }
 }

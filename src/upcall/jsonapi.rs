@@ -211,9 +211,7 @@ pub fn path_id(
     path: Result<axum::extract::Path<String>, axum::extract::rejection::PathRejection>,
     resource: &'static str,
 ) -> Result<i64, UpcallError> {
-    path.ok()
-        .and_then(|axum::extract::Path(id)| self::id(&id))
-        .ok_or(UpcallError::NotFound(resource))
+    crate::http::path_id(path).ok_or(UpcallError::NotFound(resource))
 }
 
 /// Reads an update of resource `id`: [`read`], and a `data.id`, when given,
@@ -267,15 +265,7 @@ pub fn text(
 
 /// An id from the path or a body: a positive integer that D1 binds exactly.
 /// Anything else names no resource.
-pub fn id(text: &str) -> Option<i64> {
-    let text = text.trim();
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    text.parse::<i64>()
-        .ok()
-        .filter(|id| (1..=crate::ports::MAX_EXACT_INTEGER).contains(id))
-}
+pub use crate::http::positive_id as id;
 
 #[cfg(test)]
 mod tests {

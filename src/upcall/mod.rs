@@ -21,7 +21,7 @@ use axum::Router;
 use crate::config::Config;
 use crate::http::{AppState, BodyLimit, SMALL_BODY};
 
-pub use campaigns::{is_e164, STATUSES};
+pub use campaigns::STATUSES;
 pub use dataset::statements as dataset;
 pub use error::{error_response, UpcallError};
 

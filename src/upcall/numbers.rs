@@ -13,12 +13,11 @@ use http::{HeaderMap, StatusCode, Uri};
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
-use super::campaigns::is_e164;
 use super::jsonapi::{self, Resource};
 use super::query::{self, Filter, Kind};
 use super::token::{Token, ACCOUNT};
 use super::UpcallError;
-use crate::http::{Ctx, NumberField, TextField};
+use crate::http::{is_e164, Ctx, NumberField, TextField};
 use crate::ports::Statement;
 
 /// The type of a number in answers, as the later references show it.

@@ -78,6 +78,9 @@ async fn a_row_that_is_not_there_is_404_with_an_empty_object() {
         "/api/target/9007199254740993",
         "/api/schedule/1",
         "/api/audiorecording/%27%20OR%201=1",
+        // Not even text: no row either, in the API's own shape.
+        "/api/call/%FF",
+        "/api/campaign/%C3%28",
     ] {
         let (status, body) = answer(app.callpower(path)).await;
         assert_eq!((status, body), (404, json!({})), "{path}");

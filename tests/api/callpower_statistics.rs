@@ -232,7 +232,7 @@ async fn an_unknown_campaign_is_404_with_a_message() {
         "target_calls.json",
         "count.json",
     ] {
-        for id in ["99", "0", "abc", "99999999999999999999"] {
+        for id in ["99", "0", "abc", "99999999999999999999", "%FF"] {
             let (status, body) =
                 answer(app.callpower(&format!("/api/campaign/{id}/{route}"))).await;
             assert_eq!(
