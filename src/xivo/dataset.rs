@@ -60,6 +60,11 @@ pub fn statements(records: &Map<String, Value>) -> Result<Vec<Statement>, String
         .flat_map(|(_, tables, _)| tables.iter())
         .map(|table| Statement::new(format!("DELETE FROM {table}")))
         .collect();
+    // Ids are never reused within one state (AUTOINCREMENT), but a new
+    // state starts over: ids created after it continue above its highest.
+    statements.push(Statement::new(
+        "DELETE FROM sqlite_sequence WHERE name LIKE 'xivo\\_%' ESCAPE '\\'",
+    ));
     for (name, _, write) in RESOURCES.iter().rev() {
         if let Some(items) = records.get(*name) {
             statements.extend(write(name, items)?);

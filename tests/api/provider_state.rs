@@ -124,6 +124,41 @@ async fn a_dataset_replaces_all_of_its_apis_data() {
 }
 
 #[tokio::test]
+async fn ids_created_after_a_state_continue_above_its_highest() {
+    // The demo data has had users up to 67; a state with users 1 and 5.
+    let app = app_with_states().await;
+    let user = |id: i64| {
+        json!({"id": id, "firstname": "F", "lastname": "L", "callerid": "F L", "username": "",
+            "password": "", "enableclient": 0, "musiconhold": "default", "outcallerid": "default",
+            "mobilephonenumber": "", "userfield": "", "timezone": "", "language": "",
+            "description": "", "ctiprofileid": null, "voicemailid": null, "agentid": null,
+            "entityid": null, "email": ""})
+    };
+    let users = json!({"state": "two-users", "dataset": {"api": "xivo", "records": {
+        "users": [user(1), user(5)]
+    }}});
+    let load = || {
+        app.request(Method::POST, "/__conformance/state")
+            .bearer_auth(TOKEN)
+            .json(&users)
+    };
+    let create = || {
+        app.xivo(Method::POST, "/1.0/users/")
+            .json(&json!({"firstname": "New"}))
+    };
+
+    let loaded = answer(load()).await;
+    assert_eq!(loaded.0, 204, "{}", loaded.1);
+    let first = create().send().await.unwrap();
+    assert_eq!(answer(load()).await.0, 204);
+    let again = create().send().await.unwrap();
+
+    assert_eq!(first.status(), 201);
+    assert_eq!(first.headers()["location"], "/1.0/users/6");
+    assert_eq!(again.headers()["location"], "/1.0/users/6");
+}
+
+#[tokio::test]
 async fn bad_requests_are_400_and_change_nothing() {
     let app = app_with_states().await;
     let mut wrong_field = agents_dataset();
