@@ -69,6 +69,33 @@ ensure_python_clients() {
   echo "$venv/bin/python"
 }
 
+# ensure_chromium: Debian's Chromium at /usr/bin/chromium, which the browser
+# check of the HTML report (tests/report/check.mjs) drives; installed with
+# apt-get when missing (through sudo when not root and sudo is there).
+ensure_chromium() {
+  local chromium=/usr/bin/chromium
+  if [[ -x "$chromium" ]]; then
+    return
+  fi
+  local -a privileged=()
+  if [[ "$(id -u)" -ne 0 ]]; then
+    if command -v sudo >/dev/null 2>&1; then
+      privileged=(sudo)
+    else
+      echo "ensure_chromium: $chromium is missing, and installing it needs root or sudo" >&2
+      return 1
+    fi
+  fi
+  say "installing Debian's chromium (apt-get; once)"
+  "${privileged[@]}" apt-get update -qq
+  "${privileged[@]}" env DEBIAN_FRONTEND=noninteractive \
+    apt-get install -y -qq --no-install-recommends chromium
+  if [[ ! -x "$chromium" ]]; then
+    echo "ensure_chromium: apt-get installed chromium, yet $chromium is still missing" >&2
+    return 1
+  fi
+}
+
 ensure_toolchain() {
   if [[ ! -f "$ROOT/Cargo.lock" ]]; then
     (cd "$ROOT" && cargo generate-lockfile)

@@ -3,11 +3,11 @@
 //! slug of one of its headings, so that whoever has the repository can follow
 //! every citation.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::io::ErrorKind;
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::model::APIS;
+use crate::source::Source;
 
 /// The GitHub-style anchor of a heading's text: lower case, each space a
 /// `-`, every character other than a letter, a digit, `-` and `_` left out.
@@ -95,6 +95,15 @@ fn fence(line: &str) -> Option<(char, usize)> {
 /// Every anchor of a Markdown text, in order: one per ATX heading outside
 /// fenced code blocks. A slug met again gets `-1`, `-2`, ... as on GitHub.
 pub fn anchors(markdown: &str) -> Vec<String> {
+    headings(markdown)
+        .into_iter()
+        .map(|(anchor, _)| anchor)
+        .collect()
+}
+
+/// Every heading of a Markdown text, in order, as its anchor and its text as
+/// rendered.
+pub fn headings(markdown: &str) -> Vec<(String, String)> {
     let mut found = Vec::new();
     let mut occurrences: BTreeMap<String, usize> = BTreeMap::new();
     let mut open_fence: Option<(char, usize)> = None;
@@ -115,7 +124,8 @@ pub fn anchors(markdown: &str) -> Vec<String> {
         let Some(text) = heading_text(line) else {
             continue;
         };
-        let original = slug(&rendered(text));
+        let shown = rendered(text);
+        let original = slug(&shown);
         let mut anchor = original.clone();
         while occurrences.contains_key(&anchor) {
             let count = occurrences.entry(original.clone()).or_insert(0);
@@ -123,7 +133,7 @@ pub fn anchors(markdown: &str) -> Vec<String> {
             anchor = format!("{original}-{count}");
         }
         occurrences.insert(anchor.clone(), 0);
-        found.push(anchor);
+        found.push((anchor, shown));
     }
     found
 }
@@ -136,36 +146,45 @@ pub fn repository_of(fixtures: &Path) -> PathBuf {
         .unwrap_or_else(|| fixtures.join(".."))
 }
 
-/// The choice documents of one repository, each read once.
+/// The choice documents of one fixtures source, each read once.
 #[derive(Debug)]
 pub struct ChoiceDocs {
-    repository: PathBuf,
-    /// `docs/<api>.md` → its anchors, or why it cannot be read.
-    read: BTreeMap<String, Result<BTreeSet<String>, String>>,
+    source: Source,
+    /// `docs/<api>.md` → its anchors and their headings' text, or why it
+    /// cannot be read.
+    read: BTreeMap<String, Result<BTreeMap<String, String>, String>>,
 }
 
 impl ChoiceDocs {
-    /// The choice documents under `<repository>/docs/`.
-    pub fn new(repository: PathBuf) -> Self {
+    /// The choice documents the cases of `source` cite.
+    pub fn new(source: Source) -> Self {
         Self {
-            repository,
+            source,
             read: BTreeMap::new(),
         }
     }
 
-    fn anchors_of(&mut self, file: &str) -> &Result<BTreeSet<String>, String> {
-        let repository = &self.repository;
-        self.read.entry(file.to_owned()).or_insert_with(|| {
-            let path = repository.join(file);
-            match std::fs::read_to_string(&path) {
-                Ok(text) => Ok(anchors(&text).into_iter().collect()),
-                Err(e) if e.kind() == ErrorKind::NotFound => Err(format!(
+    fn anchors_of(&mut self, file: &str) -> &Result<BTreeMap<String, String>, String> {
+        let source = &self.source;
+        self.read
+            .entry(file.to_owned())
+            .or_insert_with(|| match source.read_doc(file) {
+                Ok(Some(text)) => Ok(headings(&text).into_iter().collect()),
+                Ok(None) => Err(format!(
                     "{file} does not exist (looked for {})",
-                    path.display()
+                    source.describe_doc(file)
                 )),
-                Err(e) => Err(format!("{file} cannot be read ({}): {e}", path.display())),
-            }
-        })
+                Err(e) => Err(format!("{file} cannot be read: {e}")),
+            })
+    }
+
+    /// The text of the heading a valid citation names.
+    pub fn title(&mut self, choice: &str) -> Option<String> {
+        let (file, anchor) = choice.split_once('#')?;
+        match self.anchors_of(file) {
+            Ok(known) => known.get(anchor).cloned(),
+            Err(_) => None,
+        }
     }
 
     /// What is wrong with one citation, if anything.
@@ -173,7 +192,7 @@ impl ChoiceDocs {
         let form = || {
             let apis: Vec<&str> = APIS.iter().map(|(api, _)| *api).collect();
             Some(format!(
-                "choice {choice:?} is not of the form docs/<api>.md#<anchor> \
+                "citation {choice:?} is not of the form docs/<api>.md#<anchor> \
                  (<api> one of {}, <anchor> the slug of one of its headings)",
                 apis.join(", ")
             ))
@@ -191,10 +210,10 @@ impl ChoiceDocs {
             return form();
         }
         match self.anchors_of(file) {
-            Err(e) => Some(format!("choice {choice:?}: {e}")),
-            Ok(known) if known.contains(anchor) => None,
+            Err(e) => Some(format!("citation {choice:?}: {e}")),
+            Ok(known) if known.contains_key(anchor) => None,
             Ok(_) => Some(format!(
-                "choice {choice:?}: no heading of {file} has the anchor {anchor:?}"
+                "citation {choice:?}: no heading of {file} has the anchor {anchor:?}"
             )),
         }
     }
@@ -248,14 +267,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let repository = dir.path().to_path_buf();
         std::fs::create_dir_all(repository.join("docs")).unwrap();
+        std::fs::create_dir_all(repository.join("fixtures")).unwrap();
         std::fs::write(
             repository.join("docs/xivo.md"),
             "# XiVO\n## Agents and queues\n",
         )
         .unwrap();
-        let mut docs = ChoiceDocs::new(repository.clone());
+        let mut docs = ChoiceDocs::new(Source::Folder(repository.join("fixtures")));
 
         assert_eq!(docs.problem("docs/xivo.md#agents-and-queues"), None);
+        assert_eq!(
+            docs.title("docs/xivo.md#agents-and-queues").as_deref(),
+            Some("Agents and queues")
+        );
         for wrong in [
             "reference/xivo.md#routes",
             "docs/xivo.md",

@@ -11,6 +11,7 @@ pub mod choices;
 pub mod clock;
 pub mod compare;
 pub mod digest;
+pub mod html;
 pub mod load;
 pub mod model;
 pub mod problem;
@@ -18,7 +19,9 @@ pub mod record;
 pub mod redact;
 pub mod report;
 pub mod runner;
+pub mod shell;
 pub mod snapshot;
+pub mod source;
 pub mod vars;
 
 pub use load::Fixtures;

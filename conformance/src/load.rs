@@ -8,16 +8,21 @@ use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 
-use crate::choices::{self, ChoiceDocs};
+use crate::choices::ChoiceDocs;
 use crate::clock;
 use crate::model::{Auth, Capture, Case, DocumentEndpoints, Setting, Step, APIS};
 use crate::redact::Template;
+use crate::source::Source;
 use crate::vars;
 
 /// Everything under a fixtures folder.
 #[derive(Debug, Clone)]
 pub struct Fixtures {
-    pub root: PathBuf,
+    /// Where the files are read from.
+    pub source: Source,
+    /// A folder of snapshots of one's own (`<api>/<case>.snap`), read and
+    /// written instead of the fixtures' own.
+    pub snapshots: Option<PathBuf>,
     /// Sorted by id.
     pub cases: Vec<Case>,
     pub settings: IndexMap<String, Setting>,
@@ -25,6 +30,9 @@ pub struct Fixtures {
     pub endpoints: IndexMap<String, DocumentEndpoints>,
     /// Dataset names (files `datasets/<name>.json`).
     pub datasets: BTreeSet<String>,
+    /// Every section the cases cite (`docs/<api>.md#<anchor>`) → its
+    /// heading's text.
+    pub titles: std::collections::BTreeMap<String, String>,
 }
 
 /// Cases known not to pass against one implementation, and why: case ids or
@@ -47,38 +55,35 @@ impl ExpectedFailures {
     }
 }
 
-fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))
+fn parse_toml<T: serde::de::DeserializeOwned>(source: &Source, file: &str) -> Result<T, String> {
+    let text = source
+        .read(file)?
+        .ok_or_else(|| format!("{}: no such file", source.describe(file)))?;
+    toml::from_str(&text).map_err(|e| format!("{}: {e}", source.describe(file)))
 }
 
-fn parse_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, String> {
-    toml::from_str(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))
-}
-
-fn files(dir: &Path, extension: &str) -> Result<Vec<PathBuf>, String> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.is_file() && path.extension().is_some_and(|ext| ext == extension))
-        .collect();
-    found.sort();
-    Ok(found)
-}
-
-fn stem(path: &Path) -> String {
-    path.file_stem()
+fn stem(name: &str) -> String {
+    Path::new(name)
+        .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
 }
 
 impl Fixtures {
-    /// Loads and checks every file; the error lists every problem found.
-    /// The choices cases cite are looked up in `docs/` beside `root` (the
-    /// repository of `fixtures/`).
+    /// Loads and checks the fixtures folder `root`; the error lists every
+    /// problem found. The choices cases cite are looked up in `docs/` beside
+    /// `root` (the repository of `fixtures/`).
     pub fn load(root: &Path) -> Result<Self, Vec<String>> {
+        Self::load_from(Source::Folder(root.to_owned()))
+    }
+
+    /// The fixtures built into the binary, checked like a folder's.
+    pub fn embedded() -> Result<Self, Vec<String>> {
+        Self::load_from(Source::Embedded)
+    }
+
+    /// Loads and checks every file of a source.
+    pub fn load_from(source: Source) -> Result<Self, Vec<String>> {
         let mut errors = Vec::new();
         let mut note = |result: Result<(), String>| {
             if let Err(e) = result {
@@ -86,17 +91,18 @@ impl Fixtures {
             }
         };
 
-        let settings: IndexMap<String, Setting> = parse_toml(&root.join("settings.toml"))
+        let settings: IndexMap<String, Setting> = parse_toml(&source, "settings.toml")
             .unwrap_or_else(|e| {
                 note(Err(e));
                 IndexMap::new()
             });
-        let endpoints: IndexMap<String, DocumentEndpoints> =
-            parse_toml(&root.join("endpoints.toml")).unwrap_or_else(|e| {
+        let endpoints: IndexMap<String, DocumentEndpoints> = parse_toml(&source, "endpoints.toml")
+            .unwrap_or_else(|e| {
                 note(Err(e));
                 IndexMap::new()
             });
-        let datasets: BTreeSet<String> = files(&root.join("datasets"), "json")
+        let datasets: BTreeSet<String> = source
+            .files("datasets", "json")
             .unwrap_or_else(|e| {
                 note(Err(e));
                 Vec::new()
@@ -107,15 +113,15 @@ impl Fixtures {
 
         let mut cases = Vec::new();
         for (api, _) in APIS {
-            let paths = files(&root.join(api), "toml").unwrap_or_else(|e| {
+            let names = source.files(api, "toml").unwrap_or_else(|e| {
                 note(Err(e));
                 Vec::new()
             });
-            for path in paths {
-                match parse_toml::<Case>(&path) {
+            for name in names {
+                match parse_toml::<Case>(&source, &format!("{api}/{name}")) {
                     Ok(mut case) => {
                         case.api = api.to_owned();
-                        case.id = format!("{api}/{}", stem(&path));
+                        case.id = format!("{api}/{}", stem(&name));
                         cases.push(case);
                     }
                     Err(e) => note(Err(e)),
@@ -124,20 +130,34 @@ impl Fixtures {
         }
         cases.sort_by(|a, b| a.id.cmp(&b.id));
 
+        let mut docs = ChoiceDocs::new(source.clone());
         let fixtures = Self {
-            root: root.to_owned(),
+            source,
+            snapshots: None,
             cases,
             settings,
             endpoints,
             datasets,
+            titles: Default::default(),
         };
-        let mut docs = ChoiceDocs::new(choices::repository_of(root));
+        let mut fixtures = fixtures;
         for case in &fixtures.cases {
-            let cited = case.choices.iter().filter_map(|c| docs.problem(c));
+            let cited = case
+                .choices
+                .iter()
+                .chain(&case.reference)
+                .filter_map(|c| docs.problem(c));
             for problem in fixtures.check(case).into_iter().chain(cited) {
                 errors.push(format!("{}: {problem}", case.id));
             }
         }
+        let titles = fixtures
+            .cases
+            .iter()
+            .flat_map(|case| case.choices.iter().chain(&case.reference))
+            .filter_map(|cite| docs.title(cite).map(|title| (cite.clone(), title)))
+            .collect();
+        fixtures.titles = titles;
         if errors.is_empty() {
             Ok(fixtures)
         } else {
@@ -147,7 +167,10 @@ impl Fixtures {
 
     /// Reads a list of expected failures; every entry must name a case.
     pub fn expected_failures(&self, path: &Path) -> Result<ExpectedFailures, Vec<String>> {
-        let list: IndexMap<String, String> = parse_toml(path).map_err(|e| vec![e])?;
+        let text =
+            std::fs::read_to_string(path).map_err(|e| vec![format!("{}: {e}", path.display())])?;
+        let list: IndexMap<String, String> =
+            toml::from_str(&text).map_err(|e| vec![format!("{}: {e}", path.display())])?;
         let unknown: Vec<String> = list
             .keys()
             .filter(|pattern| match pattern.strip_suffix("/*") {
@@ -163,19 +186,54 @@ impl Fixtures {
         }
     }
 
+    /// The same fixtures, with snapshots read from (and recorded into)
+    /// `folder` instead: `<folder>/<api>/<case>.snap`.
+    pub fn with_snapshots(mut self, folder: PathBuf) -> Self {
+        self.snapshots = Some(folder);
+        self
+    }
+
+    /// The folder of an API's snapshots, on disk (a relative path naming
+    /// the built-in copy when the fixtures are built in).
     pub fn snapshot_dir(&self, api: &str) -> PathBuf {
-        self.root.join(api).join("snapshots")
+        match (&self.snapshots, &self.source) {
+            (Some(folder), _) => folder.join(api),
+            (None, Source::Folder(root)) => root.join(api).join("snapshots"),
+            (None, Source::Embedded) => Path::new("fixtures").join(api).join("snapshots"),
+        }
     }
 
-    pub fn snapshot_path(&self, case: &Case) -> PathBuf {
-        self.snapshot_dir(&case.api).join(format!(
-            "{}.snap",
-            case.id.rsplit('/').next().unwrap_or_default()
-        ))
+    /// The file a case's snapshot is kept in, within its API's folder.
+    pub fn snapshot_name(case: &Case) -> String {
+        format!("{}.snap", case.id.rsplit('/').next().unwrap_or_default())
     }
 
-    pub fn dataset_path(&self, name: &str) -> PathBuf {
-        self.root.join("datasets").join(format!("{name}.json"))
+    /// The stored snapshot of a case (the content of its `.snap` file,
+    /// without insta's header), `None` if it has none.
+    pub fn snapshot(&self, case: &Case) -> Result<Option<String>, String> {
+        let name = Self::snapshot_name(case);
+        let text = match (&self.snapshots, &self.source) {
+            (None, Source::Embedded) => self
+                .source
+                .read(&format!("{}/snapshots/{name}", case.api))?,
+            _ => {
+                let path = self.snapshot_dir(&case.api).join(&name);
+                match std::fs::read_to_string(&path) {
+                    Ok(text) => Some(text),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+                    Err(e) => return Err(format!("{}: {e}", path.display())),
+                }
+            }
+        };
+        Ok(text.map(|t| crate::snapshot::content(&t).to_owned()))
+    }
+
+    /// The text of a dataset file, as written (variables not replaced).
+    pub fn dataset(&self, name: &str) -> Result<String, String> {
+        let file = format!("datasets/{name}.json");
+        self.source
+            .read(&file)?
+            .ok_or_else(|| format!("{}: no such dataset", self.source.describe(&file)))
     }
 
     /// Every problem of one case.

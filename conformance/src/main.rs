@@ -1,17 +1,20 @@
-//! `conformance`: run the documented cases against a base URL, list them, or
-//! show which documented endpoints they cover.
+//! `conformance`: run the documented cases against a base URL, record one's
+//! own snapshots, list the cases, show one as `curl` lines, or show which
+//! documented endpoints they cover.
 
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use conformance::load::ExpectedFailures;
-use conformance::report::{self, EXIT_HARNESS_ERROR};
-use conformance::runner::CaseResult;
-use conformance::{Case, Fixtures, RunOptions, Runner};
+use conformance::report::{self, RunInfo, EXIT_HARNESS_ERROR};
+use conformance::runner::{CaseResult, Level, StateLoading};
+use conformance::snapshot::{self, Written};
+use conformance::{shell, Case, Fixtures, RunOptions, Runner};
 use indexmap::IndexMap;
 
 #[derive(Parser)]
@@ -20,14 +23,10 @@ use indexmap::IndexMap;
     about = "Checks an implementation of the Upcall, Call Power, Aircall and XiVO APIs against their documents"
 )]
 struct Cli {
-    /// The fixtures folder.
-    #[arg(
-        long,
-        global = true,
-        env = "CONFORMANCE_FIXTURES",
-        default_value = "fixtures"
-    )]
-    fixtures: PathBuf,
+    /// A fixtures folder to use instead of the fixtures built into this
+    /// binary (the cases cite `docs/` beside it).
+    #[arg(long, global = true, env = "CONFORMANCE_FIXTURES")]
+    fixtures: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -49,44 +48,87 @@ impl Filter {
     }
 }
 
+/// How to reach the implementation, and how to load its data.
+#[derive(clap::Args)]
+struct Target {
+    /// The implementation's base URL, e.g. http://127.0.0.1:8787
+    #[arg(long, env = "CONFORMANCE_BASE_URL")]
+    base_url: String,
+    #[command(flatten)]
+    filter: Filter,
+    /// How many APIs to run at once (an API's cases run in order).
+    #[arg(long, default_value_t = 4)]
+    jobs: usize,
+    /// Set a run variable (repeatable): --var xivo_password=secret
+    #[arg(long = "var", value_parser = parse_var)]
+    vars: Vec<(String, String)>,
+    /// Where provider states are posted (default: <base URL>/__conformance/state).
+    #[arg(long, conflicts_with_all = ["state_command", "no_state"])]
+    state_url: Option<String>,
+    /// The bearer token of the provider-state URL.
+    #[arg(long, env = "CONFORMANCE_STATE_TOKEN", hide_env_values = true)]
+    state_token: Option<String>,
+    /// Load provider states by running this command instead, through
+    /// `sh -c`, with the API and the dataset file as arguments.
+    #[arg(long, conflicts_with = "no_state")]
+    state_command: Option<String>,
+    /// Load no provider state: the cases that need one are skipped.
+    #[arg(long)]
+    no_state: bool,
+    /// Seconds one request may take.
+    #[arg(long, default_value_t = 10)]
+    timeout: u64,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the cases against an implementation.
     Run {
-        /// The implementation's base URL, e.g. http://127.0.0.1:8787
-        #[arg(long, env = "CONFORMANCE_BASE_URL")]
-        base_url: String,
         #[command(flatten)]
-        filter: Filter,
-        /// How many APIs to run at once (an API's cases run in order).
-        #[arg(long, default_value_t = 4)]
-        jobs: usize,
+        target: Target,
+        /// What to check: what the documents show, or that and the reviewed
+        /// snapshots.
+        #[arg(long, value_enum, default_value_t = Level::Snapshot)]
+        level: Level,
+        /// Snapshots of one's own (written by `record`) to check against,
+        /// instead of the fixtures' own.
+        #[arg(long)]
+        snapshots: Option<PathBuf>,
+        /// Cases known not to pass, and why (TOML: case id or <api>/* = reason).
+        #[arg(long)]
+        expected_failures: Option<PathBuf>,
         /// Write a JUnit XML report here.
         #[arg(long)]
         junit: Option<PathBuf>,
         /// Write a JSON report here.
         #[arg(long)]
         json: Option<PathBuf>,
-        /// Set a run variable (repeatable): --var xivo_password=secret
-        #[arg(long = "var", value_parser = parse_var)]
-        vars: Vec<(String, String)>,
-        /// Where provider states are loaded (default: <base URL>/__conformance/state).
+        /// Write a self-contained HTML report here.
         #[arg(long)]
-        state_url: Option<String>,
-        /// The bearer token of the provider-state URL.
-        #[arg(long, env = "CONFORMANCE_STATE_TOKEN", hide_env_values = true)]
-        state_token: Option<String>,
-        /// Cases known not to pass, and why (TOML: case id or <api>/* = reason).
+        html: Option<PathBuf>,
+    },
+    /// Run the cases and write their answers as snapshots to review and
+    /// keep: `run --snapshots DIR` checks against them later.
+    Record {
+        #[command(flatten)]
+        target: Target,
+        /// The folder the snapshots are written to (`<api>/<case>.snap`).
         #[arg(long)]
-        expected_failures: Option<PathBuf>,
-        /// Seconds one request may take.
-        #[arg(long, default_value_t = 10)]
-        timeout: u64,
+        snapshots: PathBuf,
     },
     /// List the cases.
     List {
         #[command(flatten)]
         filter: Filter,
+    },
+    /// Show one case: its requests as `curl` lines and what is expected of
+    /// each answer.
+    Show {
+        /// The case's id, e.g. aircall/calls_note_add
+        case: String,
+        /// The base URL the lines use (default: "${CONFORMANCE_BASE_URL}").
+        #[arg(long)]
+        base_url: Option<String>,
     },
     /// Show every documented endpoint and the cases that cover it.
     Coverage,
@@ -118,7 +160,11 @@ fn main() -> ExitCode {
             };
         }
     };
-    let fixtures = match Fixtures::load(&cli.fixtures) {
+    let loaded = match &cli.fixtures {
+        Some(folder) => Fixtures::load(folder),
+        None => Fixtures::embedded(),
+    };
+    let fixtures = match loaded {
         Ok(fixtures) => fixtures,
         Err(errors) => return harness_error(&errors),
     };
@@ -139,49 +185,93 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        Command::Show { case, base_url } => show(fixtures, &case, base_url),
         Command::Coverage => coverage(&fixtures),
+        Command::Record { target, snapshots } => {
+            let fixtures = fixtures.with_snapshots(snapshots);
+            match start(fixtures, &target, Level::Snapshot) {
+                Ok((runner, cases)) => {
+                    let results = run(
+                        runner.clone(),
+                        cases,
+                        ExpectedFailures::default(),
+                        target.jobs,
+                    );
+                    record(runner.fixtures(), &results)
+                }
+                Err(code) => code,
+            }
+        }
         Command::Run {
-            base_url,
-            filter,
-            jobs,
+            target,
+            level,
+            snapshots,
+            expected_failures,
             junit,
             json,
-            vars,
-            state_url,
-            state_token,
-            expected_failures,
-            timeout,
+            html,
         } => {
             let expected = match expected_failures.map(|path| fixtures.expected_failures(&path)) {
                 None => ExpectedFailures::default(),
                 Some(Ok(list)) => list,
                 Some(Err(errors)) => return harness_error(&errors),
             };
-            let vars = settings(&fixtures, vars);
-            let options = RunOptions {
-                base_url,
-                vars,
-                state_url,
-                state_token,
-                timeout: Duration::from_secs(timeout.max(1)),
-                now: None,
+            let fixtures = match snapshots {
+                Some(folder) => fixtures.with_snapshots(folder),
+                None => fixtures,
             };
-            let cases: Vec<Case> = fixtures
-                .cases
-                .iter()
-                .filter(|c| filter.keeps(c))
-                .cloned()
-                .collect();
-            if cases.is_empty() {
-                return harness_error(&["no case matches the filter".to_owned()]);
+            let info = RunInfo {
+                level,
+                base_url: target.base_url.clone(),
+                started_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            };
+            match start(fixtures, &target, level) {
+                Ok((runner, cases)) => {
+                    let results = run(runner.clone(), cases, expected, target.jobs);
+                    finish(&results, runner.fixtures(), &info, [junit, json, html])
+                }
+                Err(code) => code,
             }
-            let runner = match Runner::new(Arc::new(fixtures), options) {
-                Ok(runner) => Arc::new(runner),
-                Err(error) => return harness_error(&[error]),
-            };
-            let results = run(runner, cases, expected, jobs);
-            finish(&results, junit, json)
         }
+    }
+}
+
+/// The runner and the cases a `run` or `record` asks for.
+fn start(
+    fixtures: Fixtures,
+    target: &Target,
+    level: Level,
+) -> Result<(Arc<Runner>, Vec<Case>), ExitCode> {
+    let states = if target.no_state {
+        StateLoading::Skip
+    } else if let Some(command) = &target.state_command {
+        StateLoading::Command(command.clone())
+    } else {
+        StateLoading::Route {
+            url: target.state_url.clone(),
+            token: target.state_token.clone(),
+        }
+    };
+    let options = RunOptions {
+        base_url: target.base_url.clone(),
+        vars: settings(&fixtures, target.vars.clone()),
+        states,
+        level,
+        timeout: Duration::from_secs(target.timeout.max(1)),
+        now: None,
+    };
+    let cases: Vec<Case> = fixtures
+        .cases
+        .iter()
+        .filter(|c| target.filter.keeps(c))
+        .cloned()
+        .collect();
+    if cases.is_empty() {
+        return Err(harness_error(&["no case matches the filter".to_owned()]));
+    }
+    match Runner::new(Arc::new(fixtures), options) {
+        Ok(runner) => Ok((Arc::new(runner), cases)),
+        Err(error) => Err(harness_error(&[error])),
     }
 }
 
@@ -198,6 +288,12 @@ fn settings(fixtures: &Fixtures, given: Vec<(String, String)>) -> IndexMap<Strin
     vars
 }
 
+/// Whether to show progress: on a terminal, and not in CI.
+fn interactive() -> bool {
+    std::io::stderr().is_terminal()
+        && std::env::var("CI").map_or(true, |v| v.is_empty() || v == "false" || v == "0")
+}
+
 fn run(
     runner: Arc<Runner>,
     cases: Vec<Case>,
@@ -205,9 +301,25 @@ fn run(
     jobs: usize,
 ) -> Vec<CaseResult> {
     let total = cases.len();
-    eprintln!("running {total} cases");
-    let progress = Arc::new(|result: &CaseResult| {
-        eprintln!("{}", report::progress_line(result));
+    let done = Arc::new(AtomicUsize::new(0));
+    let failed = Arc::new(AtomicUsize::new(0));
+    let shown = interactive();
+    let progress = Arc::new(move |result: &CaseResult| {
+        let done = done.fetch_add(1, Ordering::SeqCst) + 1;
+        if report::is_failure(result.verdict()) {
+            failed.fetch_add(1, Ordering::SeqCst);
+        }
+        if shown {
+            let failed = failed.load(Ordering::SeqCst);
+            eprint!(
+                "\r\x1b[K[{done:>width$}/{total}] {failed} failed  {}",
+                result.case.id,
+                width = total.to_string().len()
+            );
+            if done == total {
+                eprintln!();
+            }
+        }
     });
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -222,7 +334,12 @@ fn run(
     runtime.block_on(runner.run_all(cases, Arc::new(expected), jobs, progress))
 }
 
-fn finish(results: &[CaseResult], junit: Option<PathBuf>, json: Option<PathBuf>) -> ExitCode {
+fn finish(
+    results: &[CaseResult],
+    fixtures: &Fixtures,
+    info: &RunInfo,
+    [junit, json, html]: [Option<PathBuf>; 3],
+) -> ExitCode {
     if results.is_empty() {
         return ExitCode::from(EXIT_HARNESS_ERROR as u8);
     }
@@ -230,10 +347,15 @@ fn finish(results: &[CaseResult], junit: Option<PathBuf>, json: Option<PathBuf>)
     for detail in results.iter().filter_map(report::details) {
         let _ = writeln!(out, "\n{detail}");
     }
-    let _ = writeln!(out, "\n{}", report::summary(results));
+    let level = match info.level {
+        Level::Documented => "documented (what the documents show)",
+        Level::Snapshot => "snapshot (what the documents show, and the reviewed snapshots)",
+    };
+    let _ = writeln!(out, "\nlevel: {level}\n{}", report::summary(results));
     let written = [
         (junit, report::junit(results)),
-        (json, report::json(results)),
+        (json, report::json(results, fixtures, info)),
+        (html, report::html(results, fixtures, info)),
     ]
     .into_iter()
     .filter_map(|(path, text)| path.map(|p| (p, text)))
@@ -245,6 +367,169 @@ fn finish(results: &[CaseResult], junit: Option<PathBuf>, json: Option<PathBuf>)
         return harness_error(&[error]);
     }
     ExitCode::from(report::exit_code(results) as u8)
+}
+
+/// Writes the snapshot of every case that ran through.
+fn record(fixtures: &Fixtures, results: &[CaseResult]) -> ExitCode {
+    let mut counts: IndexMap<&str, usize> = IndexMap::new();
+    let mut errors = 0;
+    for result in results {
+        let execution = &result.execution;
+        let status = if let Some(error) = &execution.harness_error {
+            errors += 1;
+            eprintln!("not recorded: {}: {error}", result.case.id);
+            "not recorded"
+        } else if execution.skipped.is_some() {
+            "skipped"
+        } else if execution.stopped {
+            errors += 1;
+            let why: Vec<String> = execution.problems.iter().map(ToString::to_string).collect();
+            eprintln!("not recorded: {}: {}", result.case.id, why.join("; "));
+            "not recorded"
+        } else {
+            let path = fixtures
+                .snapshot_dir(&result.case.api)
+                .join(Fixtures::snapshot_name(&result.case));
+            let description = format!("{}\n{}", result.case.title, result.case.provenance());
+            match snapshot::write(&path, &description, &execution.rendered()) {
+                Ok(Written::New) => "new",
+                Ok(Written::Changed) => "changed",
+                Ok(Written::Unchanged) => "unchanged",
+                Err(error) => {
+                    errors += 1;
+                    eprintln!("not recorded: {}: {error}", result.case.id);
+                    "not recorded"
+                }
+            }
+        };
+        if status == "new" || status == "changed" {
+            println!("{status:>9}  {}", result.case.id);
+        }
+        for problem in execution.problems.iter().filter(|p| p.is_documented()) {
+            println!("  warning  {}: {problem}", result.case.id);
+        }
+        *counts.entry(status).or_default() += 1;
+    }
+    let parts: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
+    println!("{}", parts.join(", "));
+    if errors > 0 {
+        ExitCode::from(EXIT_HARNESS_ERROR as u8)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Prints one case: where it comes from, its requests as shell lines, and
+/// what is expected of each answer.
+fn show(fixtures: Fixtures, id: &str, base_url: Option<String>) -> ExitCode {
+    let Some(case) = fixtures.cases.iter().find(|c| c.id == id).cloned() else {
+        return harness_error(&[format!("no case {id:?} (see `conformance list`)")]);
+    };
+    let base_url = base_url.unwrap_or_else(|| shell::reference("CONFORMANCE_BASE_URL"));
+    let stored = fixtures.snapshot(&case).ok().flatten();
+    let records: Vec<serde_json::Value> = stored
+        .as_deref()
+        .and_then(|text| serde_json::from_str(text).ok())
+        .unwrap_or_default();
+    let titles = fixtures.titles.clone();
+    let runner = match Runner::new(
+        Arc::new(fixtures),
+        RunOptions {
+            base_url: "http://base.invalid".into(),
+            vars: IndexMap::new(),
+            states: StateLoading::Skip,
+            level: Level::Snapshot,
+            timeout: Duration::from_secs(10),
+            now: None,
+        },
+    ) {
+        Ok(runner) => runner,
+        Err(error) => return harness_error(&[error]),
+    };
+    // Every setting and capture is shown as a shell variable.
+    let mut vars: IndexMap<String, String> = runner
+        .fixtures()
+        .settings
+        .iter()
+        .map(|(name, setting)| {
+            let value = match (&setting.default, setting.secret) {
+                (Some(default), false) => default.clone(),
+                _ => shell::reference(&format!("CONFORMANCE_{}", name.to_ascii_uppercase())),
+            };
+            (name.clone(), value)
+        })
+        .collect();
+    let mut out = String::new();
+    let mut line = |text: String| {
+        out.push_str(&text);
+        out.push('\n');
+    };
+    line(format!("{}: {}", case.id, case.title));
+    line(format!("# from {}", case.provenance()));
+    for (kind, list) in [
+        ("reference behaviour", &case.reference),
+        ("choice", &case.choices),
+    ] {
+        for cite in list {
+            let title = titles
+                .get(cite)
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default();
+            line(format!("# {kind}: {cite}{title}"));
+        }
+    }
+    if let Some(state) = &case.state {
+        line(format!(
+            "# first load provider state {state:?} (datasets/{state}.json)"
+        ));
+    }
+    let now = chrono::Utc::now();
+    for (i, step) in case.steps.iter().enumerate() {
+        let number = i + 1;
+        line(String::new());
+        line(format!("# step {number}"));
+        match runner.build(step, &vars, now) {
+            Ok(mut request) => {
+                let base = "http://base.invalid";
+                if let Some(rest) = request.url.strip_prefix(base) {
+                    request.url = format!("{base_url}{rest}");
+                }
+                line(request.lines());
+            }
+            Err(error) => line(format!("# cannot build: {error:?}")),
+        }
+        for name in step.capture.keys() {
+            vars.insert(name.clone(), shell::reference(name));
+        }
+        if let Some(documented) = &step.documented {
+            line(format!(
+                "# the document shows: status {}",
+                documented.status
+            ));
+            for (name, value) in &documented.headers {
+                line(format!("#   {name}: {value}"));
+            }
+            if let Some(body) = &documented.body {
+                line(format!("#   body: {}", compact(body)));
+            }
+        }
+        if let Some(record) = records.get(i) {
+            let pretty = serde_json::to_string_pretty(record).unwrap_or_default();
+            line("# the snapshot holds:".into());
+            for text in pretty.lines() {
+                line(format!("#   {text}"));
+            }
+        }
+    }
+    print!("{out}");
+    ExitCode::SUCCESS
+}
+
+/// A documented body on one line.
+fn compact(body: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(body)
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| body.to_owned())
 }
 
 fn coverage(fixtures: &Fixtures) -> ExitCode {

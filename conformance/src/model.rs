@@ -31,6 +31,11 @@ pub struct Case {
     /// `docs/<api>.md#<anchor>` (checked by the loader).
     #[serde(default)]
     pub choices: Vec<String>,
+    /// Where the case's expectations follow the original system's
+    /// behaviour (the document being silent), the sections of
+    /// `docs/<api>.md` that record it, cited like `choices`.
+    #[serde(default)]
+    pub reference: Vec<String>,
     pub tags: Vec<String>,
     #[serde(default)]
     pub state: Option<String>,

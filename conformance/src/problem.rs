@@ -123,6 +123,19 @@ pub enum Problem {
 }
 
 impl Problem {
+    /// Whether the problem counts at level documented: a difference from
+    /// what the document shows, or a step that could not be run through.
+    pub fn is_documented(&self) -> bool {
+        matches!(
+            self,
+            Self::Differs {
+                against: Against::Document,
+                ..
+            } | Self::Timeout { .. }
+                | Self::Capture { .. }
+        )
+    }
+
     /// The step the problem is in, if it is in one.
     pub fn step(&self) -> Option<usize> {
         match self {

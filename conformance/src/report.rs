@@ -1,12 +1,14 @@
-//! Reports: a line per case while running, the problems and a `curl` line for
-//! each failure, a summary per API, JUnit XML and JSON files, and the exit code.
+//! Reports: the problems of each case that did not pass and the shell lines
+//! that reproduce it, a summary per API, JUnit XML, JSON and HTML files, and
+//! the exit code.
 
 use std::fmt::Write as _;
 
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::runner::{CaseResult, Outcome, Verdict};
+use crate::load::Fixtures;
+use crate::runner::{CaseResult, Level, Outcome, Verdict};
 
 /// Exit codes: every case conformant.
 pub const EXIT_CONFORMANT: i32 = 0;
@@ -26,16 +28,15 @@ fn label(verdict: Verdict) -> &'static str {
         Verdict::HarnessError => "ERROR",
         Verdict::ExpectedFailure => "xfail",
         Verdict::UnexpectedPass => "XPASS",
+        Verdict::Skipped => "skipped",
     }
 }
 
-/// The progress line of a finished case.
-pub fn progress_line(result: &CaseResult) -> String {
-    format!(
-        "{:>11}  {}  ({} ms)",
-        label(result.verdict()),
-        result.case.id,
-        result.duration.as_millis()
+/// Whether a verdict counts against the implementation (or the run).
+pub fn is_failure(verdict: Verdict) -> bool {
+    matches!(
+        verdict,
+        Verdict::Fail | Verdict::UnexpectedPass | Verdict::HarnessError | Verdict::MissingSnapshot
     )
 }
 
@@ -46,7 +47,7 @@ pub fn details(result: &CaseResult) -> Option<String> {
     let _ = writeln!(text, "--- {}: {}", case.id, case.title);
     let _ = writeln!(text, "    from {}", case.provenance());
     match (result.verdict(), &result.outcome) {
-        (Verdict::Pass | Verdict::ExpectedFailure, _) => return None,
+        (Verdict::Pass | Verdict::ExpectedFailure | Verdict::Skipped, _) => return None,
         (Verdict::UnexpectedPass, _) => {
             let _ = writeln!(
                 text,
@@ -59,6 +60,23 @@ pub fn details(result: &CaseResult) -> Option<String> {
             for problem in problems {
                 let _ = writeln!(text, "    {problem}");
             }
+            let against_snapshot = problems.iter().any(|p| {
+                matches!(
+                    p,
+                    crate::Problem::Differs {
+                        against: crate::problem::Against::Snapshot,
+                        ..
+                    }
+                )
+            });
+            for (kind, cited) in [
+                ("the original's behaviour", &case.reference),
+                ("our choice", &case.choices),
+            ] {
+                for cite in cited.iter().filter(|_| against_snapshot) {
+                    let _ = writeln!(text, "    the snapshot follows {kind}: {cite}");
+                }
+            }
         }
         (_, Outcome::HarnessError(error)) => {
             let _ = writeln!(text, "    harness error: {error}");
@@ -70,10 +88,10 @@ pub fn details(result: &CaseResult) -> Option<String> {
                 indent(&result.execution.rendered(), 8)
             );
         }
-        (_, Outcome::Pass) => {}
+        (_, Outcome::Pass | Outcome::Skipped(_)) => {}
     }
-    if let Some(request) = result.failing_request() {
-        let _ = writeln!(text, "    reproduce: {}", request.curl());
+    if let Some(lines) = result.reproduce() {
+        let _ = writeln!(text, "    reproduce:\n{}", indent(&lines, 8));
     }
     Some(text)
 }
@@ -102,14 +120,12 @@ pub fn summary(results: &[CaseResult]) -> String {
         let _ = writeln!(text, "{api:>10}: {}", parts.join(", "));
     }
     let count = |v: Verdict| results.iter().filter(|r| r.verdict() == v).count();
+    let failed = results.iter().filter(|r| is_failure(r.verdict())).count();
     let _ = writeln!(
         text,
-        "{} passed, {} failed",
+        "{} passed, {failed} failed, {} skipped",
         count(Verdict::Pass),
-        count(Verdict::Fail)
-            + count(Verdict::UnexpectedPass)
-            + count(Verdict::HarnessError)
-            + count(Verdict::MissingSnapshot)
+        count(Verdict::Skipped)
     );
     let _ = write!(
         text,
@@ -145,6 +161,13 @@ pub fn junit(results: &[CaseResult]) -> Result<String, String> {
     for result in results {
         let status = match result.verdict() {
             Verdict::Pass => TestCaseStatus::success(),
+            Verdict::Skipped => {
+                let mut status = TestCaseStatus::skipped();
+                if let Outcome::Skipped(reason) = &result.outcome {
+                    status.set_message(format!("skipped: {reason}"));
+                }
+                status
+            }
             Verdict::ExpectedFailure => {
                 let mut status = TestCaseStatus::skipped();
                 status.set_message(format!(
@@ -177,18 +200,53 @@ pub fn junit(results: &[CaseResult]) -> Result<String, String> {
     report.to_string().map_err(|e| e.to_string())
 }
 
+/// What a report says about the run as a whole.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    /// What was checked.
+    pub level: Level,
+    pub base_url: String,
+    /// RFC 3339, UTC.
+    pub started_at: String,
+}
+
 #[derive(Serialize)]
 struct JsonCase<'a> {
     id: &'a str,
+    api: &'a str,
     title: &'a str,
     from: String,
+    document: &'a str,
+    endpoint: &'a str,
+    section: Option<&'a str>,
     tags: &'a [String],
     verdict: Verdict,
     expected_failure: Option<&'a str>,
+    skipped: Option<&'a str>,
+    expectations: Expectations,
     problems: Vec<JsonProblem<'a>>,
     harness_error: Option<&'a str>,
     reproduce: Option<String>,
     duration_ms: u128,
+}
+
+/// Where a case's expectations come from.
+#[derive(Serialize)]
+struct Expectations {
+    /// What the document shows, per step (the `documented` blocks).
+    document: Vec<String>,
+    /// Whether the whole answer was checked against the reviewed snapshot.
+    snapshot: bool,
+    /// Sections recording the original system's behaviour the case follows.
+    reference: Vec<Cited>,
+    /// Sections recording the project's own choices the case relies on.
+    choices: Vec<Cited>,
+}
+
+#[derive(Serialize)]
+struct Cited {
+    cite: String,
+    title: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -198,17 +256,66 @@ struct JsonProblem<'a> {
     detail: &'a crate::Problem,
 }
 
-/// A JSON report: every case with its verdict and problems.
-pub fn json(results: &[CaseResult]) -> Result<String, String> {
+fn expectations(result: &CaseResult, fixtures: &Fixtures, level: Level) -> Expectations {
+    let mut document = Vec::new();
+    for (i, step) in result.case.steps.iter().enumerate() {
+        let Some(shown) = &step.documented else {
+            continue;
+        };
+        let number = i + 1;
+        document.push(format!("step {number}: status {}", shown.status));
+        for (name, value) in &shown.headers {
+            document.push(format!("step {number}: header {name}: {value}"));
+        }
+        if let Some(body) = &shown.body {
+            let elided = if body.contains("\"...\"") {
+                " (the parts it elides may differ)"
+            } else {
+                ""
+            };
+            document.push(format!(
+                "step {number}: the body the document shows{elided}"
+            ));
+        }
+    }
+    let cited = |list: &[String]| {
+        list.iter()
+            .map(|cite| Cited {
+                cite: cite.clone(),
+                title: fixtures.titles.get(cite).cloned(),
+            })
+            .collect()
+    };
+    Expectations {
+        document,
+        snapshot: level == Level::Snapshot,
+        reference: cited(&result.case.reference),
+        choices: cited(&result.case.choices),
+    }
+}
+
+/// A JSON report: the run, the counts per verdict, and every case with its
+/// verdict, where its expectations come from, its problems and the lines
+/// that reproduce it.
+pub fn json_value(results: &[CaseResult], fixtures: &Fixtures, run: &RunInfo) -> serde_json::Value {
     let cases: Vec<JsonCase> = results
         .iter()
         .map(|r| JsonCase {
             id: &r.case.id,
+            api: &r.case.api,
             title: &r.case.title,
             from: r.case.provenance(),
+            document: &r.case.document,
+            endpoint: &r.case.endpoint,
+            section: r.case.section.as_deref(),
             tags: &r.case.tags,
             verdict: r.verdict(),
             expected_failure: r.expected_failure.as_deref(),
+            skipped: match &r.outcome {
+                Outcome::Skipped(reason) => Some(reason),
+                _ => None,
+            },
+            expectations: expectations(r, fixtures, run.level),
             problems: match &r.outcome {
                 Outcome::Fail(problems) => problems
                     .iter()
@@ -223,16 +330,46 @@ pub fn json(results: &[CaseResult]) -> Result<String, String> {
                 Outcome::HarnessError(e) => Some(e),
                 _ => None,
             },
-            reproduce: match r.verdict() {
-                Verdict::Pass | Verdict::ExpectedFailure => None,
-                _ => r.failing_request().map(|q| q.curl()),
+            reproduce: if is_failure(r.verdict()) || r.verdict() == Verdict::ExpectedFailure {
+                r.reproduce()
+            } else {
+                None
             },
             duration_ms: r.duration.as_millis(),
         })
         .collect();
-    serde_json::to_string_pretty(&serde_json::json!({
+    let mut totals: IndexMap<Verdict, usize> = [
+        Verdict::Pass,
+        Verdict::Fail,
+        Verdict::Skipped,
+        Verdict::ExpectedFailure,
+        Verdict::UnexpectedPass,
+        Verdict::MissingSnapshot,
+        Verdict::HarnessError,
+    ]
+    .into_iter()
+    .map(|v| (v, 0))
+    .collect();
+    for result in results {
+        *totals.entry(result.verdict()).or_default() += 1;
+    }
+    serde_json::json!({
+        "harness": concat!("conformance ", env!("CARGO_PKG_VERSION")),
+        "level": run.level,
+        "base_url": run.base_url,
+        "started_at": run.started_at,
         "exit_code": exit_code(results),
+        "totals": totals,
         "cases": cases,
-    }))
-    .map_err(|e| e.to_string())
+    })
+}
+
+/// The JSON report as text.
+pub fn json(results: &[CaseResult], fixtures: &Fixtures, run: &RunInfo) -> Result<String, String> {
+    serde_json::to_string_pretty(&json_value(results, fixtures, run)).map_err(|e| e.to_string())
+}
+
+/// The HTML report: one self-contained page.
+pub fn html(results: &[CaseResult], fixtures: &Fixtures, run: &RunInfo) -> Result<String, String> {
+    Ok(crate::html::page(&json_value(results, fixtures, run)))
 }

@@ -16,7 +16,7 @@ use crate::load::{ExpectedFailures, Fixtures};
 use crate::model::{Auth, Capture, Case, DigestAuth, Step};
 use crate::problem::{Against, Difference, Problem};
 use crate::record::{render, RawResponse, Record};
-use crate::snapshot;
+use crate::shell::{self, SentRequest};
 use crate::vars::{self, Unresolved};
 
 /// How to reach the implementation under test.
@@ -26,9 +26,10 @@ pub struct RunOptions {
     pub base_url: String,
     /// The run's settings (`{{xivo_username}}`, ...).
     pub vars: IndexMap<String, String>,
-    /// Where provider states are loaded; default `<base URL>/__conformance/state`.
-    pub state_url: Option<String>,
-    pub state_token: Option<String>,
+    /// How the datasets cases ask for are loaded.
+    pub states: StateLoading,
+    /// What is checked.
+    pub level: Level,
     /// How long one request may take.
     pub timeout: Duration,
     /// The instant `{{now}}`, `{{now-7d}}`, ... count from, for every case;
@@ -36,70 +37,36 @@ pub struct RunOptions {
     pub now: Option<DateTime<Utc>>,
 }
 
-/// A request as sent, kept to print a `curl` line that reproduces it.
-#[derive(Debug, Clone, Serialize)]
-pub struct SentRequest {
-    pub method: String,
-    pub url: String,
-    pub headers: Vec<(String, String)>,
-    /// HTTP Basic user name and password.
-    pub basic: Option<(String, String)>,
-    pub body: Option<String>,
-    /// Headers the client would add that must not be sent (`accept`).
-    pub omit: Vec<String>,
-    /// HTTP Digest credentials (and overrides), answered when challenged.
-    pub digest: Option<DigestAuth>,
-    /// Seconds to wait before sending.
-    pub wait: Option<u64>,
+/// How the dataset a case names (its provider state) is loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StateLoading {
+    /// `POST` it to the implementation's state route, with a bearer token.
+    Route {
+        /// Default: `<base URL>/__conformance/state`.
+        url: Option<String>,
+        token: Option<String>,
+    },
+    /// Run a command: `sh -c '<command> "$@"'` with the API's name and the
+    /// path of a file holding the dataset; exit code 0 means loaded.
+    Command(String),
+    /// Load none: the cases that need one are skipped.
+    Skip,
 }
 
-/// Quotes for a POSIX shell, leaving `${CONFORMANCE_...}` references to
-/// expand, so that a reproduced request never shows a secret but still works.
-fn shell_quote(text: &str) -> String {
-    let quoted = format!("'{}'", text.replace('\'', r"'\''"));
-    let mut out = String::with_capacity(quoted.len());
-    let mut rest = quoted.as_str();
-    while let Some(start) = rest.find("${CONFORMANCE_") {
-        let Some(end) = rest[start..].find('}') else {
-            break;
-        };
-        out.push_str(&rest[..start]);
-        out.push_str(&format!("'\"{}\"'", &rest[start..=start + end]));
-        rest = &rest[start + end + 1..];
-    }
-    out.push_str(rest);
-    out
+/// What a run checks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Only what the documents show: each step's `documented` block, on the
+    /// raw answer.
+    Documented,
+    /// That, and the whole answer against the reviewed snapshot.
+    #[default]
+    Snapshot,
 }
 
-impl SentRequest {
-    /// A `curl` command that sends this request again.
-    pub fn curl(&self) -> String {
-        let mut command = format!("curl -i -X {} {}", self.method, shell_quote(&self.url));
-        if let Some((user, password)) = &self.basic {
-            command.push_str(&format!(
-                " -u {}",
-                shell_quote(&format!("{user}:{password}"))
-            ));
-        }
-        if let Some(digest) = &self.digest {
-            command.push_str(&format!(
-                " --digest -u {}",
-                shell_quote(&format!("{}:{}", digest.user, digest.password))
-            ));
-        }
-        for (name, value) in &self.headers {
-            command.push_str(&format!(" -H {}", shell_quote(&format!("{name}: {value}"))));
-        }
-        // `-H 'Accept:'` keeps curl from sending its own.
-        for name in &self.omit {
-            command.push_str(&format!(" -H {}", shell_quote(&format!("{name}:"))));
-        }
-        if let Some(body) = &self.body {
-            command.push_str(&format!(" --data-raw {}", shell_quote(body)));
-        }
-        command
-    }
-}
+/// How long a state command may take.
+const STATE_COMMAND_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// What running a case's steps gave, before any snapshot is looked at.
 #[derive(Debug, Clone, Default)]
@@ -115,6 +82,8 @@ pub struct Execution {
     pub requests: Vec<SentRequest>,
     /// The case stopped before its last step (a timeout, a failed capture).
     pub stopped: bool,
+    /// Why the case was not run (it needs a state and none is loaded).
+    pub skipped: Option<String>,
 }
 
 impl Execution {
@@ -131,10 +100,12 @@ pub enum Outcome {
     Fail(Vec<Problem>),
     MissingSnapshot,
     HarnessError(String),
+    /// Not run, for this reason.
+    Skipped(String),
 }
 
 /// The verdict once the list of expected failures is applied.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Pass,
@@ -143,6 +114,7 @@ pub enum Verdict {
     HarnessError,
     ExpectedFailure,
     UnexpectedPass,
+    Skipped,
 }
 
 /// A case, what it gave, and the verdict.
@@ -158,6 +130,7 @@ pub struct CaseResult {
 impl CaseResult {
     pub fn verdict(&self) -> Verdict {
         match (&self.outcome, &self.expected_failure) {
+            (Outcome::Skipped(_), _) => Verdict::Skipped,
             (Outcome::Pass, Some(_)) => Verdict::UnexpectedPass,
             (_, Some(_)) => Verdict::ExpectedFailure,
             (Outcome::Pass, None) => Verdict::Pass,
@@ -169,12 +142,35 @@ impl CaseResult {
 
     /// The request to reproduce: the step of the first problem, or the last sent.
     pub fn failing_request(&self) -> Option<&SentRequest> {
+        self.execution.requests.get(self.failing_step()?)
+    }
+
+    /// The index of the request to reproduce.
+    fn failing_step(&self) -> Option<usize> {
         let step = match &self.outcome {
             Outcome::Fail(problems) => problems.iter().find_map(Problem::step),
             _ => None,
         };
-        step.and_then(|s| self.execution.requests.get(s - 1))
-            .or_else(|| self.execution.requests.last())
+        let sent = self.execution.requests.len();
+        match step {
+            Some(step) if (1..=sent).contains(&step) => Some(step - 1),
+            _ => sent.checked_sub(1),
+        }
+    }
+
+    /// Shell lines that send the case's requests again up to the one to
+    /// reproduce, which shows its answer: captured values (a login's token)
+    /// are shell variables set from the step that captured them, secret
+    /// settings are read from `CONFORMANCE_<NAME>`.
+    pub fn reproduce(&self) -> Option<String> {
+        let last = self.failing_step()?;
+        let mut notes = Vec::new();
+        if let Some(state) = &self.case.state {
+            notes.push(format!(
+                "first load provider state {state:?} (datasets/{state}.json)"
+            ));
+        }
+        Some(shell::reproduce(&self.execution.requests[..=last], &notes))
     }
 }
 
@@ -210,12 +206,31 @@ impl Runner {
         &self.fixtures
     }
 
+    pub fn options(&self) -> &RunOptions {
+        &self.options
+    }
+
     /// Runs a case's steps in order (after loading its state, if any). Its
     /// dataset and its steps count their instants from one `now`.
     pub async fn execute(&self, case: &Case) -> Execution {
         let mut execution = Execution::default();
         let now = self.options.now.unwrap_or_else(Utc::now);
+        if self.options.level == Level::Documented
+            && case.steps.iter().all(|s| s.documented.is_none())
+        {
+            execution.skipped = Some(
+                "the document shows no answer for these requests: nothing to check at level documented"
+                    .into(),
+            );
+            return execution;
+        }
         if let Some(state) = &case.state {
+            if self.options.states == StateLoading::Skip {
+                execution.skipped = Some(format!(
+                    "needs provider state {state:?}, and the run loads none (--no-state)"
+                ));
+                return execution;
+            }
             if let Err(error) = self.load_state(state, now).await {
                 execution.harness_error = Some(error);
                 return execution;
@@ -266,7 +281,7 @@ impl Runner {
             for (name, capture) in &step.capture {
                 match captured(capture, &response) {
                     Ok(value) => {
-                        shown.insert(name.clone(), value.clone());
+                        shown.insert(name.clone(), shell::reference(name));
                         vars.insert(name.clone(), value);
                     }
                     Err(reason) => {
@@ -289,7 +304,23 @@ impl Runner {
         if let Some(error) = &execution.harness_error {
             return Outcome::HarnessError(error.clone());
         }
-        let stored = match snapshot::read(&self.fixtures.snapshot_path(case)) {
+        if let Some(reason) = &execution.skipped {
+            return Outcome::Skipped(reason.clone());
+        }
+        if self.options.level == Level::Documented {
+            let problems: Vec<Problem> = execution
+                .problems
+                .iter()
+                .filter(|p| p.is_documented())
+                .cloned()
+                .collect();
+            return if problems.is_empty() {
+                Outcome::Pass
+            } else {
+                Outcome::Fail(problems)
+            };
+        }
+        let stored = match self.fixtures.snapshot(case) {
             Ok(stored) => stored,
             Err(error) => return Outcome::HarnessError(error),
         };
@@ -385,12 +416,12 @@ impl Runner {
 
     /// The variables as a reproduced request shows them: secret settings as
     /// references to their environment variables.
-    fn shown(&self, vars: &IndexMap<String, String>) -> IndexMap<String, String> {
+    pub fn shown(&self, vars: &IndexMap<String, String>) -> IndexMap<String, String> {
         vars.iter()
             .map(|(name, value)| {
                 let secret = self.fixtures.settings.get(name).is_some_and(|s| s.secret);
                 let value = if secret {
-                    format!("${{CONFORMANCE_{}}}", name.to_ascii_uppercase())
+                    shell::reference(&format!("CONFORMANCE_{}", name.to_ascii_uppercase()))
                 } else {
                     value.clone()
                 };
@@ -400,24 +431,43 @@ impl Runner {
     }
 
     async fn load_state(&self, name: &str, now: DateTime<Utc>) -> Result<(), String> {
-        let token = self.options.state_token.as_deref().ok_or_else(|| {
-            format!("the case needs provider state {name:?}: give --state-token (or CONFORMANCE_STATE_TOKEN)")
-        })?;
-        let path = self.fixtures.dataset_path(name);
-        let text =
-            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text = self.fixtures.dataset(name)?;
         let text = vars::substitute(&text, &self.options.vars, now).map_err(|error| {
             error.describe(&format!("dataset {name:?}"), |missing| {
                 format!("set it with --var {missing}=...")
             })
         })?;
-        let dataset: Value =
-            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let dataset: Value = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{}: {e}",
+                self.fixtures
+                    .source
+                    .describe(&format!("datasets/{name}.json"))
+            )
+        })?;
+        match &self.options.states {
+            StateLoading::Route { url, token } => {
+                self.post_state(name, dataset, url.as_deref(), token.as_deref())
+                    .await
+            }
+            StateLoading::Command(command) => run_state_command(command, name, &dataset).await,
+            StateLoading::Skip => Ok(()),
+        }
+    }
+
+    async fn post_state(
+        &self,
+        name: &str,
+        dataset: Value,
+        url: Option<&str>,
+        token: Option<&str>,
+    ) -> Result<(), String> {
+        let token = token.ok_or_else(|| {
+            format!("the case needs provider state {name:?}: give --state-token (or CONFORMANCE_STATE_TOKEN), --state-command, or --no-state")
+        })?;
         let body = serde_json::json!({ "state": name, "dataset": dataset }).to_string();
-        let url = self
-            .options
-            .state_url
-            .clone()
+        let url = url
+            .map(str::to_owned)
             .unwrap_or_else(|| format!("{}/__conformance/state", self.options.base_url));
         let request = SentRequest {
             method: "POST".into(),
@@ -431,6 +481,7 @@ impl Runner {
             omit: Vec::new(),
             digest: None,
             wait: None,
+            captures: Vec::new(),
         };
         match self.send(&request).await? {
             Sent::Answer(response) if (200..300).contains(&response.status) => Ok(()),
@@ -444,7 +495,7 @@ impl Runner {
     }
 
     /// The request a step becomes with `vars` and the case's `now`.
-    fn build(
+    pub fn build(
         &self,
         step: &Step,
         vars: &IndexMap<String, String>,
@@ -522,6 +573,11 @@ impl Runner {
             body,
             omit: step.omit_headers.clone(),
             digest,
+            captures: step
+                .capture
+                .iter()
+                .map(|(name, capture)| (name.clone(), capture.clone()))
+                .collect(),
             wait: match &step.wait {
                 Some(seconds) => {
                     Some(
@@ -648,6 +704,63 @@ impl Runner {
             )),
         }
     }
+}
+
+/// Loads a dataset by running the user's command: `sh -c '<command> "$@"'
+/// conformance <api> <file>`, the file holding the dataset (variables and
+/// instants replaced), with `CONFORMANCE_STATE`, `CONFORMANCE_API` and
+/// `CONFORMANCE_DATASET` set. Exit code 0 means loaded.
+async fn run_state_command(command: &str, name: &str, dataset: &Value) -> Result<(), String> {
+    let api = dataset
+        .get("api")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let file = std::env::temp_dir().join(format!(
+        "conformance-state-{}-{name}.json",
+        uuid::Uuid::new_v4().simple()
+    ));
+    let text = serde_json::to_string_pretty(dataset).map_err(|e| e.to_string())?;
+    std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
+    let child = tokio::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("{command} \"$@\""))
+        .arg("conformance")
+        .arg(&api)
+        .arg(&file)
+        .env("CONFORMANCE_STATE", name)
+        .env("CONFORMANCE_API", &api)
+        .env("CONFORMANCE_DATASET", &file)
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .output();
+    let finished = tokio::time::timeout(STATE_COMMAND_TIMEOUT, child).await;
+    let _ = std::fs::remove_file(&file);
+    let output = match finished {
+        Err(_) => {
+            return Err(format!(
+                "the state command did not finish loading {name:?} within {} s",
+                STATE_COMMAND_TIMEOUT.as_secs()
+            ))
+        }
+        Ok(Err(e)) => return Err(format!("the state command cannot start: {e}")),
+        Ok(Ok(output)) => output,
+    };
+    if output.status.success() {
+        return Ok(());
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let tail: Vec<&str> = stderr.lines().rev().take(10).collect();
+    let tail: Vec<&str> = tail.into_iter().rev().collect();
+    Err(format!(
+        "the state command failed to load {name:?} ({}){}",
+        output.status,
+        if tail.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", tail.join("\n"))
+        }
+    ))
 }
 
 /// The request target of `url`: its path and query.

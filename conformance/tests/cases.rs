@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use conformance::load::ExpectedFailures;
+use conformance::runner::{Level, StateLoading};
 use conformance::{Case, Fixtures, Outcome, RunOptions, Runner};
 use indexmap::IndexMap;
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -90,8 +91,11 @@ fn check(fixtures: Arc<Fixtures>, expected: &ExpectedFailures, case: &Case) -> R
             RunOptions {
                 base_url,
                 vars,
-                state_url: None,
-                state_token: Some(STATE_TOKEN.to_owned()),
+                states: StateLoading::Route {
+                    url: None,
+                    token: Some(STATE_TOKEN.to_owned()),
+                },
+                level: Level::Snapshot,
                 timeout: Duration::from_secs(10),
                 now: None,
             },

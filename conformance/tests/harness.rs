@@ -10,6 +10,7 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use conformance::load::ExpectedFailures;
 use conformance::problem::{Against, Difference};
+use conformance::runner::{Level, StateLoading};
 use conformance::{Fixtures, Outcome, Problem, RunOptions, Runner};
 use serde_json::json;
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -120,8 +121,11 @@ fn runner_at(root: &Path, base_url: &str, timeout: Duration, now: Option<DateTim
         RunOptions {
             base_url: base_url.to_owned(),
             vars,
-            state_url: None,
-            state_token: Some("state-secret".to_owned()),
+            states: StateLoading::Route {
+                url: None,
+                token: Some("state-secret".to_owned()),
+            },
+            level: Level::Snapshot,
             timeout,
             now,
         },
@@ -496,7 +500,7 @@ auth = { basic = ["{{user}}", "{{password}}"] }
     let curl = execution.requests[0].curl();
     assert!(!curl.contains("hunter2"), "{curl}");
     assert!(
-        curl.contains(" -u 'jane:'\"${CONFORMANCE_PASSWORD}\"''"),
+        curl.contains(" -u 'jane:'\"${CONFORMANCE_PASSWORD}\""),
         "{curl}"
     );
 }
@@ -807,12 +811,12 @@ fn a_citation_outside_docs_is_refused() {
     assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(
         errors[0].starts_with(
-            "xivo/thing: choice \"reference/xivo.md#routes\" is not of the form docs/<api>.md#<anchor>"
+            "xivo/thing: citation \"reference/xivo.md#routes\" is not of the form docs/<api>.md#<anchor>"
         ),
         "{errors:?}"
     );
     assert!(
-        errors[1].starts_with("xivo/thing: choice \"docs/xivo.md\" is not of the form"),
+        errors[1].starts_with("xivo/thing: citation \"docs/xivo.md\" is not of the form"),
         "{errors:?}"
     );
 }
@@ -827,7 +831,7 @@ fn a_citation_of_a_missing_docs_file_is_refused() {
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
         errors[0].starts_with(
-            "xivo/thing: choice \"docs/xivo.md#agents-and-queues\": docs/xivo.md does not exist"
+            "xivo/thing: citation \"docs/xivo.md#agents-and-queues\": docs/xivo.md does not exist"
         ),
         "{errors:?}"
     );
@@ -843,7 +847,7 @@ fn a_citation_of_an_anchor_no_heading_has_is_refused() {
 
     assert_eq!(
         errors,
-        ["xivo/thing: choice \"docs/xivo.md#routes\": no heading of docs/xivo.md has the anchor \"routes\""]
+        ["xivo/thing: citation \"docs/xivo.md#routes\": no heading of docs/xivo.md has the anchor \"routes\""]
     );
 }
 
@@ -945,7 +949,10 @@ async fn the_cli_exits_1_when_not_conformant_with_a_diff_and_a_curl_line() {
         text.contains("step 1: $.body.name: the snapshot has \"lamp\", got \"chair\""),
         "{text}"
     );
-    assert!(text.contains("reproduce: curl -i -X GET '"), "{text}");
+    assert!(
+        text.contains("reproduce:\n        curl -i -X GET '"),
+        "{text}"
+    );
     assert!(text.contains("/things?owner=jane'"), "{text}");
     let xml = std::fs::read_to_string(junit).unwrap();
     let document = roxmltree::Document::parse(&xml).expect("valid XML");
@@ -1426,4 +1433,576 @@ headers = { location = "[origin]/things/[id]" }
             execution.problems
         );
     }
+}
+
+// What a team with its own implementation uses: levels, its own snapshots,
+// its own way of loading data, the built-in fixtures, reports that keep
+// credentials out.
+
+/// Runs the binary with these arguments in `cwd`, with `CI` set.
+async fn conformance_in(cwd: &Path, args: Vec<String>) -> Output {
+    let cwd = cwd.to_owned();
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_conformance"))
+            .args(args)
+            .current_dir(cwd)
+            .env("CI", "true")
+            .env_remove("CONFORMANCE_FIXTURES")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap()
+}
+
+/// `conformance --fixtures <dir> <command> --base-url <url> --timeout 2 <extra>`.
+async fn command(dir: &Path, command: &str, base_url: &str, extra: &[&str]) -> Output {
+    let mut args: Vec<String> = vec![
+        "--fixtures".into(),
+        dir.display().to_string(),
+        command.into(),
+        "--base-url".into(),
+        base_url.into(),
+        "--timeout".into(),
+        "2".into(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    conformance_in(dir, args).await
+}
+
+/// Asserts that the run printed `text`.
+fn says(output: &Output, text: &str) {
+    let printed = stdout(output);
+    assert!(printed.contains(text), "{printed}");
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn json_file(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn level_documented_checks_what_the_document_shows_and_ignores_the_snapshot() {
+    let dir = accepted_fixtures().await;
+    // The document shows the id and the name; the count is only in the
+    // snapshot.
+    let mut body = thing();
+    body["count"] = json!(4);
+    let server = serving(answer(body)).await;
+    let report = dir.path().join("report.json");
+
+    let snapshot = cli(dir.path(), &server.uri(), &[]).await;
+    let documented = cli(
+        dir.path(),
+        &server.uri(),
+        &["--level", "documented", "--json", report.to_str().unwrap()],
+    )
+    .await;
+
+    assert_eq!(snapshot.status.code(), Some(1), "{}", stdout(&snapshot));
+    assert_eq!(documented.status.code(), Some(0), "{}", stdout(&documented));
+    assert!(stdout(&documented).contains("level: documented"));
+    let report = json_file(&report);
+    assert_eq!(report["level"], "documented");
+    let expectations = &report["cases"][0]["expectations"];
+    assert_eq!(expectations["snapshot"], false);
+    assert_eq!(
+        expectations["document"],
+        json!([
+            "step 1: status 200",
+            "step 1: the body the document shows (the parts it elides may differ)"
+        ])
+    );
+}
+
+#[tokio::test]
+async fn level_documented_still_fails_what_differs_from_the_document() {
+    let dir = fixtures_with(THING_CASE);
+    let mut body = thing();
+    body["name"] = json!("chair");
+    let server = serving(answer(body)).await;
+
+    // No snapshot at all: the documented level does not need one.
+    let output = cli(dir.path(), &server.uri(), &["--level", "documented"]).await;
+
+    assert_eq!(output.status.code(), Some(1), "{}", stdout(&output));
+    says(
+        &output,
+        "step 1: $.body.name: the document has \"lamp\", got \"chair\"",
+    );
+}
+
+#[tokio::test]
+async fn level_documented_skips_a_case_the_document_shows_nothing_of() {
+    let dir = fixtures_with(&THING_CASE.replace(
+        "[steps.documented]\nstatus = 200\nbody = '''{\"id\": \"[uuid]\", \"name\": \"lamp\", \"...\": \"...\"}'''\n",
+        "",
+    ));
+    let server = serving(answer(thing())).await;
+
+    let output = cli(dir.path(), &server.uri(), &["--level", "documented"]).await;
+
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    says(&output, "0 passed, 0 failed, 1 skipped");
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_team_records_its_own_snapshots_and_checks_against_them_later() {
+    let dir = fixtures_with(THING_CASE);
+    let own = tempfile::tempdir().unwrap();
+    let server = serving(answer(thing())).await;
+    let snapshots = own.path().to_str().unwrap();
+
+    let first = command(
+        dir.path(),
+        "record",
+        &server.uri(),
+        &["--snapshots", snapshots],
+    )
+    .await;
+    let again = command(
+        dir.path(),
+        "record",
+        &server.uri(),
+        &["--snapshots", snapshots],
+    )
+    .await;
+    let checked = cli(dir.path(), &server.uri(), &["--snapshots", snapshots]).await;
+
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&first),
+        stderr(&first)
+    );
+    assert!(
+        stdout(&first).contains("      new  xivo/thing"),
+        "{}",
+        stdout(&first)
+    );
+    assert!(stdout(&again).contains("1 unchanged"), "{}", stdout(&again));
+    let written = std::fs::read_to_string(own.path().join("xivo/thing.snap")).unwrap();
+    assert!(
+        written.starts_with("---\nsource: conformance record\n"),
+        "{written}"
+    );
+    assert!(written.contains("\"name\": \"lamp\""), "{written}");
+    // The fixtures' own snapshot folder was left alone.
+    assert!(!dir.path().join("xivo/snapshots/thing.snap").exists());
+    assert_eq!(checked.status.code(), Some(0), "{}", stdout(&checked));
+
+    // A regression of the implementation is caught against them.
+    let mut body = thing();
+    body["count"] = json!(4);
+    let changed = serving(answer(body)).await;
+    let regressed = cli(dir.path(), &changed.uri(), &["--snapshots", snapshots]).await;
+    assert_eq!(regressed.status.code(), Some(1));
+    assert!(stdout(&regressed).contains("$.body.count: the snapshot has 3, got 4"));
+    // Re-recording is what accepting the change looks like.
+    let accepted = command(
+        dir.path(),
+        "record",
+        &changed.uri(),
+        &["--snapshots", snapshots],
+    )
+    .await;
+    assert!(
+        stdout(&accepted).contains("  changed  xivo/thing"),
+        "{}",
+        stdout(&accepted)
+    );
+}
+
+#[tokio::test]
+async fn a_case_that_cannot_run_through_is_not_recorded() {
+    let dir = fixtures_with(THING_CASE);
+    let own = tempfile::tempdir().unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+
+    let output = command(
+        dir.path(),
+        "record",
+        &url,
+        &["--snapshots", own.path().to_str().unwrap()],
+    )
+    .await;
+
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("not recorded: xivo/thing: cannot connect"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!own.path().join("xivo/thing.snap").exists());
+}
+
+const STATEFUL_CASE: &str = r#"
+title = "Get the things of a state"
+document = "xivo-restapi.rst"
+endpoint = "GET /things"
+tags = ["xivo", "things", "reads"]
+state = "two-things"
+
+[[steps]]
+method = "GET"
+path = "/things"
+
+[steps.documented]
+status = 200
+"#;
+
+/// A state command in `dir`: it keeps its arguments, its environment and
+/// the dataset it is given, then exits with `code` (saying why on stderr).
+fn state_script(dir: &Path, code: i32) -> String {
+    let script = dir.join("load.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nout=\"$(dirname \"$0\")\"\ncp \"$2\" \"$out/loaded.json\"\n\
+             printf '%s %s %s' \"$1\" \"$CONFORMANCE_STATE\" \"$CONFORMANCE_API\" > \"$out/args\"\n\
+             [ \"$CONFORMANCE_DATASET\" = \"$2\" ] || exit 9\n\
+             [ {code} = 0 ] || echo 'the database is read-only' >&2\nexit {code}\n"
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script.display().to_string()
+}
+
+/// Runs the stateful case with a state command exiting with `code`.
+async fn run_with_state_command(code: i32) -> (tempfile::TempDir, MockServer, Output) {
+    let dir = fixtures_with(STATEFUL_CASE);
+    let server = serving(answer(thing())).await;
+    let script = state_script(dir.path(), code);
+    let output = cli(
+        dir.path(),
+        &server.uri(),
+        &["--level", "documented", "--state-command", &script],
+    )
+    .await;
+    (dir, server, output)
+}
+
+#[tokio::test]
+async fn a_state_command_loads_the_dataset_instead_of_the_route() {
+    let (dir, server, output) = run_with_state_command(0).await;
+
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("args")).unwrap(),
+        "xivo two-things xivo"
+    );
+    // Variables replaced, as the route would have received it.
+    assert_eq!(
+        json_file(&dir.path().join("loaded.json")),
+        json!({"api": "xivo", "description": "two things", "records": {"things": [{"id": 1, "owner": "jane"}]}})
+    );
+    let requests = server.received_requests().await.unwrap();
+    assert!(
+        requests.iter().all(|r| r.url.path() == "/things"),
+        "the route was not used"
+    );
+}
+
+#[tokio::test]
+async fn a_failing_state_command_is_a_harness_error_with_its_reason() {
+    let (_dir, server, output) = run_with_state_command(3).await;
+
+    assert_eq!(output.status.code(), Some(2));
+    let text = stdout(&output);
+    assert!(
+        text.contains("the state command failed to load \"two-things\""),
+        "{text}"
+    );
+    assert!(text.contains("the database is read-only"), "{text}");
+    assert!(
+        server.received_requests().await.unwrap().is_empty(),
+        "no step was sent"
+    );
+}
+
+#[tokio::test]
+async fn without_states_the_cases_that_need_one_are_skipped_with_the_reason() {
+    let dir = fixtures_with(STATEFUL_CASE);
+    let server = serving(answer(thing())).await;
+    let report = dir.path().join("report.json");
+    let junit = dir.path().join("report.xml");
+
+    let output = cli(
+        dir.path(),
+        &server.uri(),
+        &[
+            "--no-state",
+            "--json",
+            report.to_str().unwrap(),
+            "--junit",
+            junit.to_str().unwrap(),
+        ],
+    )
+    .await;
+
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(stdout(&output).contains("0 passed, 0 failed, 1 skipped"));
+    let report = json_file(&report);
+    assert_eq!(report["cases"][0]["verdict"], "skipped");
+    assert_eq!(
+        report["cases"][0]["skipped"],
+        "needs provider state \"two-things\", and the run loads none (--no-state)"
+    );
+    assert_eq!(report["totals"]["skipped"], 1);
+    let xml = std::fs::read_to_string(junit).unwrap();
+    assert!(
+        xml.contains("<skipped message=\"skipped: needs provider state"),
+        "{xml}"
+    );
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_reproduced_failure_shows_a_captured_token_as_a_variable_set_by_its_step() {
+    let dir = fixtures_with(
+        r#"
+title = "Log in, then fail"
+document = "xivo-restapi.rst"
+endpoint = "POST /login"
+tags = ["xivo", "things", "mutates"]
+
+[[steps]]
+method = "POST"
+path = "/login"
+json = '''{"user": "{{user}}", "password": "{{password}}"}'''
+capture = { token = { json = "/token" } }
+
+[[steps]]
+method = "GET"
+path = "/things"
+auth = { bearer = "{{token}}" }
+
+[steps.documented]
+status = 200
+"#,
+    );
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/login"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"token": "live-token-4f2a"})))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/things"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&server)
+        .await;
+    let report = dir.path().join("report.json");
+    let junit = dir.path().join("report.xml");
+    let html = dir.path().join("report.html");
+
+    let output = cli(
+        dir.path(),
+        &server.uri(),
+        &[
+            "--level",
+            "documented",
+            "--var",
+            "password=hunter2",
+            "--json",
+            report.to_str().unwrap(),
+            "--junit",
+            junit.to_str().unwrap(),
+            "--html",
+            html.to_str().unwrap(),
+        ],
+    )
+    .await;
+
+    assert_eq!(output.status.code(), Some(1));
+    let lines = json_file(&report)["cases"][0]["reproduce"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let lines: Vec<&str> = lines.lines().collect();
+    assert!(
+        lines[0].starts_with("response=$(curl -s -D - -X POST '"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[0].contains("\"password\": \"'\"${CONFORMANCE_PASSWORD}\"'\"}'"),
+        "{lines:?}"
+    );
+    assert!(lines[1].starts_with("token=$("), "{lines:?}");
+    assert!(
+        lines[2].ends_with("/things' -H 'authorization: Bearer '\"${token}\""),
+        "{lines:?}"
+    );
+    for written in [
+        stdout(&output),
+        std::fs::read_to_string(&junit).unwrap(),
+        std::fs::read_to_string(&html).unwrap(),
+    ] {
+        assert!(
+            !written.contains("live-token-4f2a"),
+            "a captured token leaked: {written}"
+        );
+        assert!(!written.contains("hunter2"), "a secret leaked: {written}");
+        assert!(written.contains("${token}"), "{written}");
+    }
+}
+
+#[tokio::test]
+async fn a_reproduced_failure_runs_in_a_shell_against_the_implementation() {
+    let dir = accepted_fixtures().await;
+    let mut body = thing();
+    body["name"] = json!("chair");
+    let server = serving(answer(body)).await;
+    let report = dir.path().join("report.json");
+
+    cli(
+        dir.path(),
+        &server.uri(),
+        &["--json", report.to_str().unwrap()],
+    )
+    .await;
+    let lines = json_file(&report)["cases"][0]["reproduce"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let ran = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("sh")
+            .args(["-c", &lines])
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+
+    let answer = stdout(&ran);
+    assert!(
+        answer.starts_with("HTTP/1.1 200"),
+        "{answer}{}",
+        stderr(&ran)
+    );
+    assert!(answer.contains("\"name\":\"chair\""), "{answer}");
+}
+
+#[tokio::test]
+async fn a_run_in_ci_is_quiet_until_its_report() {
+    let dir = accepted_fixtures().await;
+    let server = serving(answer(thing())).await;
+
+    let output = cli(dir.path(), &server.uri(), &[]).await;
+
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stderr(&output),
+        "",
+        "no progress in CI or without a terminal"
+    );
+}
+
+#[tokio::test]
+async fn the_html_report_is_one_page_with_the_counts_and_nothing_to_fetch() {
+    let dir = accepted_fixtures().await;
+    let mut body = thing();
+    body["name"] = json!("chair");
+    let server = serving(answer(body)).await;
+    let html = dir.path().join("report.html");
+
+    let output = cli(
+        dir.path(),
+        &server.uri(),
+        &["--html", html.to_str().unwrap()],
+    )
+    .await;
+
+    assert_eq!(output.status.code(), Some(1));
+    let page = std::fs::read_to_string(html).unwrap();
+    assert!(
+        page.to_ascii_lowercase().starts_with("<!doctype html>"),
+        "{page}"
+    );
+    assert!(page.contains("xivo/thing"));
+    assert!(page.contains("$.body.name"));
+    for external in ["src=\"http", "href=\"http", "@import", "url(http"] {
+        assert!(!page.contains(external), "the page fetches {external}");
+    }
+}
+
+#[tokio::test]
+async fn the_built_in_fixtures_need_no_checkout() {
+    let empty = tempfile::tempdir().unwrap();
+
+    let listed = conformance_in(
+        empty.path(),
+        vec!["list".into(), "--api".into(), "aircall".into()],
+    )
+    .await;
+    let shown = conformance_in(
+        empty.path(),
+        vec!["show".into(), "aircall/calls_note_add".into()],
+    )
+    .await;
+
+    assert_eq!(listed.status.code(), Some(0), "{}", stderr(&listed));
+    let cases = stdout(&listed);
+    assert!(cases.lines().count() > 20, "{cases}");
+    assert!(cases.lines().all(|l| l.starts_with("aircall/")), "{cases}");
+    let shown_text = stdout(&shown);
+    assert!(shown_text.contains("# step 2"), "{shown_text}");
+    assert!(
+        shown_text.contains("token=$(printf '%s' \"$response\""),
+        "{shown_text}"
+    );
+    assert!(
+        shown_text.contains("-H 'authorization: Bearer '\"${token}\""),
+        "{shown_text}"
+    );
+    assert!(
+        shown_text.contains("# the document shows: status 201"),
+        "{shown_text}"
+    );
+    assert!(
+        std::fs::read_dir(empty.path()).unwrap().next().is_none(),
+        "nothing written"
+    );
+}
+
+#[tokio::test]
+async fn a_run_on_a_terminal_shows_its_progress() {
+    let dir = accepted_fixtures().await;
+    let server = serving(answer(thing())).await;
+    // `script` gives the run a terminal, as a person's shell would.
+    let line = format!(
+        "{} --fixtures {} run --base-url {}",
+        env!("CARGO_BIN_EXE_conformance"),
+        dir.path().display(),
+        server.uri()
+    );
+
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .env_remove("CI")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+
+    let seen = stdout(&output);
+    assert_eq!(output.status.code(), Some(0), "{seen}");
+    assert!(seen.contains("[1/1] 0 failed  xivo/thing"), "{seen}");
 }
