@@ -8,7 +8,7 @@ use axum::routing::{get, post};
 use axum::Router;
 
 use crate::http::{self, AppState, BodyLimits, Dialects, Edge, EdgeRules};
-use crate::{aircall, callpower, health, provider_state, upcall, xivo};
+use crate::{aircall, callpower, health, provider_state, realtime, upcall, xivo};
 
 /// What the edge layer needs from each API: which API answers errors for
 /// which paths (the first match wins; paths outside every API get the host's
@@ -23,12 +23,16 @@ pub static RULES: EdgeRules = EdgeRules {
         ("/me", aircall::error_response),
         ("/calls", aircall::error_response),
         ("/pusher", aircall::error_response),
+        // The built-in realtime server: Pusher's sockets and HTTP API.
+        ("/app", realtime::error_response),
+        ("/apps", realtime::error_response),
     ]),
     body_limits: BodyLimits(&[
         xivo::BODY_LIMITS,
         aircall::BODY_LIMITS,
         upcall::BODY_LIMITS,
         callpower::BODY_LIMITS,
+        realtime::BODY_LIMITS,
     ]),
 };
 
@@ -44,6 +48,7 @@ pub fn router(state: AppState) -> Router {
         .merge(aircall::router())
         .merge(upcall::router(&state.config))
         .merge(callpower::router())
+        .merge(realtime::router())
         .fallback(|method: Method, uri: Uri| async move { RULES.dialects.not_found(&method, &uri) })
         .method_not_allowed_fallback(|method: Method, uri: Uri| async move {
             RULES.dialects.method_not_allowed(&method, &uri)

@@ -78,15 +78,55 @@ pub enum LoginMode {
     Registered,
 }
 
-/// The Pusher Channels app the Aircall API publishes to and signs for.
+/// A Pusher Channels app: what clients connect with (`key`), what publishers
+/// name (`app_id`) and what signs subscriptions and events (`secret`). The
+/// built-in server and Pusher's hosted service take the same three.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Pusher {
+pub struct PusherApp {
     pub app_id: String,
     pub key: String,
     pub secret: Secret,
-    /// Where the HTTP API is: `https://api-<cluster>.pusher.com`, or
-    /// `PUSHER_HOST` (a host name, or a URL with its scheme).
-    pub base_url: String,
+}
+
+/// Where the Aircall API's `update-call` events go (`REALTIME_BACKEND`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Realtime {
+    /// `builtin` (the default): the worker's own Pusher-compatible server, a
+    /// Durable Object serving `/app/{key}` and `POST /apps/{app_id}/events`.
+    Builtin(PusherApp),
+    /// `pusher`: Pusher's hosted service, through its HTTP API at `api`
+    /// (`https://api-<cluster>.pusher.com`, or `PUSHER_HOST`).
+    Hosted { app: PusherApp, api: String },
+    /// `off`, or a backend without its settings: no event is published,
+    /// `/pusher/auth` answers 503 and no socket is served.
+    Off,
+}
+
+impl Realtime {
+    /// The app subscriptions are signed for, unless realtime is off.
+    pub fn app(&self) -> Option<&PusherApp> {
+        match self {
+            Self::Builtin(app) | Self::Hosted { app, .. } => Some(app),
+            Self::Off => None,
+        }
+    }
+
+    /// The app of the built-in server, when it is the backend.
+    pub fn builtin(&self) -> Option<&PusherApp> {
+        match self {
+            Self::Builtin(app) => Some(app),
+            _ => None,
+        }
+    }
+
+    /// `builtin`, `pusher` or `off`, as `REALTIME_BACKEND` says it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Builtin(_) => "builtin",
+            Self::Hosted { .. } => "pusher",
+            Self::Off => "off",
+        }
+    }
 }
 
 /// The shortest `JWT_SECRET` accepted: 32 bytes, as long as the HS256 hash.
@@ -143,10 +183,11 @@ pub struct Config {
     /// `AIRCALL_SESSION_MAX_AGE`: seconds from a login after which none of
     /// its tokens, refreshed or not, is accepted (default 7 days).
     pub aircall_session_max_age: u64,
-    /// `PUSHER_APP_ID`, `PUSHER_KEY`, `PUSHER_SECRET` (secret) and
-    /// `PUSHER_CLUSTER` or `PUSHER_HOST`. Without them no event is published
-    /// and `/pusher/auth` answers 503.
-    pub pusher: Option<Pusher>,
+    /// `REALTIME_BACKEND` (`builtin`, the default, `pusher` or `off`) with
+    /// `PUSHER_APP_ID`, `PUSHER_KEY` and `PUSHER_SECRET` (secret), and for
+    /// `pusher` `PUSHER_CLUSTER` or `PUSHER_HOST`. Without them realtime is
+    /// off: no event is published and `/pusher/auth` answers 503.
+    pub realtime: Realtime,
     /// `CONFORMANCE_STATE_TOKEN` (secret): in development only, and only when
     /// at least 32 bytes long, `POST /__conformance/state` loads the
     /// conformance harness's datasets for callers bearing it. Otherwise (and
@@ -196,6 +237,75 @@ impl<G: Fn(&str) -> Setting> Reader<G> {
             setting,
             message: message.into(),
         });
+    }
+}
+
+/// `REALTIME_BACKEND` and the Pusher app it needs; a backend without its
+/// settings is reported and runs as `off` (closed).
+fn read_realtime<G: Fn(&str) -> Setting>(read: &mut Reader<G>) -> Realtime {
+    let backend = match read
+        .given("REALTIME_BACKEND")
+        .as_ref()
+        .map(Option::as_deref)
+    {
+        // Wrongly typed (reported): closed.
+        None => return Realtime::Off,
+        Some(None | Some("builtin")) => "builtin",
+        Some(Some("pusher")) => "pusher",
+        Some(Some("off")) => return Realtime::Off,
+        Some(Some(other)) => {
+            read.report(
+                "REALTIME_BACKEND",
+                format!(
+                    "unknown value {other:?} (builtin, pusher or off): realtime is off, no \
+                     event is published and /pusher/auth answers 503"
+                ),
+            );
+            return Realtime::Off;
+        }
+    };
+    let app = match (
+        read.text("PUSHER_APP_ID"),
+        read.text("PUSHER_KEY"),
+        read.text("PUSHER_SECRET"),
+    ) {
+        (Some(app_id), Some(key), Some(secret)) => Some(PusherApp {
+            app_id,
+            key,
+            secret: Secret(secret),
+        }),
+        _ => None,
+    };
+    if backend == "builtin" {
+        return match app {
+            Some(app) => Realtime::Builtin(app),
+            None => {
+                read.report(
+                    "PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET",
+                    "not all set: the built-in realtime server (REALTIME_BACKEND=builtin) \
+                     serves no socket, Aircall events are not published, and /pusher/auth \
+                     answers 503",
+                );
+                Realtime::Off
+            }
+        };
+    }
+    let api = match (read.text("PUSHER_HOST"), read.text("PUSHER_CLUSTER")) {
+        (Some(host), _) if host.contains("://") => Some(host.trim_end_matches('/').to_owned()),
+        (Some(host), _) => Some(format!("https://{}", host.trim_end_matches('/'))),
+        (None, Some(cluster)) => Some(format!("https://api-{cluster}.pusher.com")),
+        (None, None) => None,
+    };
+    match (app, api) {
+        (Some(app), Some(api)) => Realtime::Hosted { app, api },
+        _ => {
+            read.report(
+                "PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET, PUSHER_CLUSTER or PUSHER_HOST",
+                "not all set: Aircall events are not published to Pusher \
+                 (REALTIME_BACKEND=pusher), and /pusher/auth answers 503",
+            );
+            Realtime::Off
+        }
     }
 }
 
@@ -364,33 +474,7 @@ impl Config {
             },
         };
 
-        let base_url = match (read.text("PUSHER_HOST"), read.text("PUSHER_CLUSTER")) {
-            (Some(host), _) if host.contains("://") => Some(host.trim_end_matches('/').to_owned()),
-            (Some(host), _) => Some(format!("https://{}", host.trim_end_matches('/'))),
-            (None, Some(cluster)) => Some(format!("https://api-{cluster}.pusher.com")),
-            (None, None) => None,
-        };
-        let pusher = match (
-            read.text("PUSHER_APP_ID"),
-            read.text("PUSHER_KEY"),
-            read.text("PUSHER_SECRET"),
-            base_url,
-        ) {
-            (Some(app_id), Some(key), Some(secret), Some(base_url)) => Some(Pusher {
-                app_id,
-                key,
-                secret: Secret(secret),
-                base_url,
-            }),
-            _ => {
-                read.report(
-                    "PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET, PUSHER_CLUSTER or PUSHER_HOST",
-                    "not all set: Aircall events are not published, and /pusher/auth \
-                     answers 503",
-                );
-                None
-            }
-        };
+        let realtime = read_realtime(&mut read);
 
         let conformance_state_token = match read.text("CONFORMANCE_STATE_TOKEN") {
             None => None,
@@ -440,7 +524,7 @@ impl Config {
                 jwt_secret,
                 aircall_login,
                 aircall_session_max_age,
-                pusher,
+                realtime,
                 conformance_state_token,
                 admin_api_key,
             },
@@ -502,8 +586,12 @@ mod tests {
         assert_eq!(config.jwt_secret, Some(Secret(JWT.into())));
         assert_eq!(config.aircall_login, LoginMode::Open);
         assert_eq!(
-            config.pusher.map(|p| p.base_url),
-            Some("https://api-eu.pusher.com".into())
+            config.realtime,
+            Realtime::Builtin(PusherApp {
+                app_id: "42".into(),
+                key: "key".into(),
+                secret: Secret("pusher-secret".into()),
+            })
         );
         assert!(problems.is_empty(), "{problems:?}");
     }
@@ -514,14 +602,14 @@ mod tests {
         assert_eq!(config.environment, Environment::Production);
         assert_eq!(config.xivo, None);
         assert_eq!(config.jwt_secret, None);
-        assert_eq!(config.pusher, None);
+        assert_eq!(config.realtime, Realtime::Off);
         let settings: Vec<&str> = problems.iter().map(|p| p.setting).collect();
         assert_eq!(
             settings,
             [
                 "XIVO_USERNAME, XIVO_PASSWORD",
                 "JWT_SECRET",
-                "PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET, PUSHER_CLUSTER or PUSHER_HOST"
+                "PUSHER_APP_ID, PUSHER_KEY, PUSHER_SECRET"
             ]
         );
         let line = config.problem_line(&problems[0]);
@@ -653,20 +741,72 @@ mod tests {
 
     #[test]
     fn a_pusher_host_wins_over_the_cluster_and_may_carry_its_scheme() {
+        let api = |pairs: &[(&str, &str)]| match load(pairs).0.realtime {
+            Realtime::Hosted { api, .. } => Some(api),
+            _ => None,
+        };
         let mut pairs = PUSHER.to_vec();
+        pairs.push(("REALTIME_BACKEND", "pusher"));
+        assert_eq!(api(&pairs), Some("https://api-eu.pusher.com".into()));
         pairs.push(("PUSHER_HOST", "http://127.0.0.1:9999/"));
-        let (config, _) = load(&pairs);
-        assert_eq!(
-            config.pusher.map(|p| p.base_url),
-            Some("http://127.0.0.1:9999".into())
-        );
-        let mut pairs = PUSHER.to_vec();
+        assert_eq!(api(&pairs), Some("http://127.0.0.1:9999".into()));
+        pairs.pop();
         pairs.push(("PUSHER_HOST", "pusher.example"));
-        let (config, _) = load(&pairs);
+        assert_eq!(api(&pairs), Some("https://pusher.example".into()));
+    }
+
+    #[test]
+    fn the_built_in_realtime_server_is_the_default_and_needs_no_cluster() {
+        let pairs = [
+            ("PUSHER_APP_ID", "42"),
+            ("PUSHER_KEY", "key"),
+            ("PUSHER_SECRET", "pusher-secret"),
+        ];
+        let (config, problems) = load(&pairs);
+        assert_eq!(config.realtime.name(), "builtin");
         assert_eq!(
-            config.pusher.map(|p| p.base_url),
-            Some("https://pusher.example".into())
+            config.realtime.builtin().map(|a| a.key.as_str()),
+            Some("key")
         );
+        assert!(!problems.iter().any(|p| p.setting.contains("PUSHER")));
+        let mut explicit = pairs.to_vec();
+        explicit.push(("REALTIME_BACKEND", "builtin"));
+        assert_eq!(load(&explicit).0.realtime, config.realtime);
+    }
+
+    #[test]
+    fn the_hosted_backend_needs_a_cluster_or_host_else_realtime_is_off_and_said() {
+        let pairs = [
+            ("REALTIME_BACKEND", "pusher"),
+            ("PUSHER_APP_ID", "42"),
+            ("PUSHER_KEY", "key"),
+            ("PUSHER_SECRET", "pusher-secret"),
+        ];
+        let (config, problems) = load(&pairs);
+        assert_eq!(config.realtime, Realtime::Off);
+        assert!(problems
+            .iter()
+            .any(|p| p.setting.ends_with("PUSHER_CLUSTER or PUSHER_HOST")));
+    }
+
+    #[test]
+    fn realtime_may_be_turned_off_and_an_unknown_backend_turns_it_off_and_is_said() {
+        let mut pairs = PUSHER.to_vec();
+        pairs.push(("REALTIME_BACKEND", "off"));
+        let (config, problems) = load(&pairs);
+        assert_eq!(config.realtime, Realtime::Off);
+        assert_eq!(config.realtime.app(), None);
+        assert!(!problems.iter().any(|p| p.setting == "REALTIME_BACKEND"));
+
+        let mut pairs = PUSHER.to_vec();
+        pairs.push(("REALTIME_BACKEND", "Builtin"));
+        let (config, problems) = load(&pairs);
+        assert_eq!(config.realtime, Realtime::Off);
+        assert!(problems.iter().any(|p| p.setting == "REALTIME_BACKEND"));
+
+        // Off without any Pusher setting: nothing to report.
+        let (_, problems) = load(&[("REALTIME_BACKEND", "off")]);
+        assert!(!problems.iter().any(|p| p.setting.contains("PUSHER")));
     }
 
     #[test]

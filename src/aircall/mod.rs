@@ -1,13 +1,15 @@
 //! The Aircall phone test API: JWT login and refresh (`/auth/*`), `/me`,
 //! calls with notes and archiving (`/calls*`), and Pusher Channels
-//! (`/pusher/auth`, and an `update-call` event after every change). Errors
-//! are NestJS-shaped. One file per resource; choices where the document is
+//! (`/pusher/auth`, and an `update-call` event after every change), with a
+//! live page that shows those events (`/aircall/live`). Errors are
+//! NestJS-shaped. One file per resource; choices where the document is
 //! silent: `docs/aircall.md`.
 
 mod auth;
 mod calls;
 mod dataset;
 mod error;
+pub mod live;
 mod me;
 mod notes;
 pub mod passwords;
@@ -38,6 +40,8 @@ pub fn router() -> Router<AppState> {
         .route("/calls/{id}/note", post(notes::add))
         .route("/calls/{id}/archive", put(calls::archive))
         .route("/pusher/auth", post(pusher::auth))
+        .route("/aircall/live", get(live::page))
+        .route("/aircall/live/live.js", get(live::script))
 }
 
 /// The routes that take a body, and how much: small objects and forms only.

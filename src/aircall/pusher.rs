@@ -1,6 +1,7 @@
 //! Pusher Channels: `POST /pusher/auth` (signs subscriptions to the private
-//! channel `private-aircall`), and publishing `update-call` through Pusher's
-//! HTTP API after every note and archive change, in the background.
+//! channel `private-aircall`), and publishing `update-call` after every note
+//! and archive change, in the background, through the realtime backend (the
+//! built-in server or Pusher's hosted service: `realtime/`).
 
 use axum::response::Response;
 use bytes::Bytes;
@@ -9,10 +10,9 @@ use serde_json::json;
 
 use super::tokens::AccessToken;
 use super::{text_field, AircallError, Call};
-use crate::config::Pusher;
 use crate::http::{parse, Ctx, TextField};
-use crate::ports::{HttpClient, OutboundRequest};
-use crate::realtime::{protocol, trigger};
+use crate::ports::ChannelEvent;
+use crate::realtime::protocol;
 
 /// The one channel this API signs for and publishes on.
 pub const CHANNEL: &str = "private-aircall";
@@ -32,8 +32,8 @@ struct ChannelAuth {
 /// `POST /pusher/auth` with the Bearer access token and the form fields
 /// `socket_id` and `channel_name` (JSON too): 200
 /// `{"auth":"<key>:<hex HMAC-SHA256(secret, "<socket_id>:<channel_name>")>"}`
-/// for `private-aircall`, 403 for any other channel, 503 without Pusher
-/// credentials.
+/// for `private-aircall`, 403 for any other channel, 503 when realtime is
+/// off (`REALTIME_BACKEND=off`, or the Pusher app's settings missing).
 pub async fn auth(
     _: AccessToken,
     ctx: Ctx,
@@ -55,100 +55,52 @@ pub async fn auth(
     if channel != CHANNEL {
         return Err(AircallError::Forbidden);
     }
-    let pusher = ctx.config.pusher.as_ref().ok_or_else(|| {
+    let app = ctx.config.realtime.app().ok_or_else(|| {
         AircallError::Message(
             StatusCode::SERVICE_UNAVAILABLE,
             "Pusher is not configured".into(),
         )
     })?;
-    let app = protocol::App {
-        key: pusher.key.clone(),
-        secret: pusher.secret.0.clone(),
-    };
+    let app = protocol::App::from(app);
     Ok(super::json(
         StatusCode::OK,
         &json!({ "auth": protocol::channel_auth(&app, &socket_id, &channel) }),
     ))
 }
 
-/// The signed request that triggers `event` on `channel` with `data` (a JSON
-/// text), at `timestamp` (seconds since the epoch), as Pusher's HTTP API
-/// specifies: `POST /apps/{app_id}/events?auth_key=…&auth_timestamp=…&
-/// auth_version=1.0&body_md5=…&auth_signature=…`.
-pub fn event_request(
-    pusher: &Pusher,
-    event: &str,
-    channel: &str,
-    data: &str,
-    timestamp: i64,
-) -> Result<OutboundRequest, String> {
-    if data.len() > MAX_DATA {
-        return Err(format!(
-            "event data of {} bytes is over Pusher's {MAX_DATA}",
-            data.len()
-        ));
-    }
-    let body = json!({ "name": event, "channels": [channel], "data": data }).to_string();
-    let app = trigger::App {
-        app_id: pusher.app_id.clone(),
-        key: pusher.key.clone(),
-        secret: pusher.secret.0.clone(),
-    };
-    let path = trigger::events_path(&app.app_id);
-    let query = trigger::sign_trigger(&app, &path, body.as_bytes(), timestamp);
-    Ok(OutboundRequest {
-        method: http::Method::POST,
-        url: format!("{}{path}?{query}", pusher.base_url),
-        headers: vec![("content-type".into(), "application/json".into())],
-        body: Some(body),
-    })
-}
-
-/// Publishes `event` with `data` on `channel` now; an error says why it was
-/// not accepted.
-pub async fn publish(
-    http: &dyn HttpClient,
-    pusher: &Pusher,
-    event: &str,
-    channel: &str,
-    data: &str,
-    timestamp: i64,
-) -> Result<(), String> {
-    let request = event_request(pusher, event, channel, data, timestamp)?;
-    let response = http.send(request).await.map_err(|e| e.to_string())?;
-    if (200..300).contains(&response.status) {
-        Ok(())
-    } else {
-        Err(format!(
-            "Pusher answered {}: {}",
-            response.status,
-            response.body.chars().take(200).collect::<String>()
-        ))
-    }
-}
-
-/// Sends `update-call` with `call` (all its notes) after the response (the
-/// background port), when Pusher is configured. The event embeds the newest
-/// notes only ([`Call::summarized`]), so that it stays under Pusher's 10 KB.
-/// A failure is logged, never answered.
+/// Sends `update-call` with `call` on `private-aircall` after the response
+/// (the background port), through the realtime backend (the built-in server,
+/// Pusher's service, or none when realtime is off). The event embeds the
+/// newest notes only ([`Call::summarized`]), so that it stays under
+/// Pusher's 10 KB. A failure is logged, never answered.
 pub fn publish_update(ctx: &Ctx, call: &Call) {
-    let Some(pusher) = ctx.config.pusher.clone() else {
+    if ctx.config.realtime.app().is_none() {
         return;
-    };
+    }
     let summary = call.clone().summarized(call.notes.len());
     let data = match serde_json::to_string(&summary) {
-        Ok(data) => data,
+        Ok(data) if data.len() <= MAX_DATA => data,
+        Ok(data) => {
+            let message = format!("event data of {} bytes is over {MAX_DATA}", data.len());
+            ctx.log.emit(&failure(&call.id, &message));
+            return;
+        }
         Err(e) => {
             ctx.log.emit(&failure(&call.id, &e.to_string()));
             return;
         }
     };
-    let (http, log) = (ctx.http.clone(), ctx.log.clone());
-    let timestamp = ctx.clock.now().timestamp();
+    let event = ChannelEvent {
+        name: EVENT.into(),
+        channels: vec![CHANNEL.into()],
+        data,
+        socket_id: None,
+    };
+    let (channels, log) = (ctx.channels.clone(), ctx.log.clone());
     let call_id = call.id.clone();
     ctx.background.spawn(Box::pin(async move {
-        if let Err(e) = publish(http.as_ref(), &pusher, EVENT, CHANNEL, &data, timestamp).await {
-            log.emit(&failure(&call_id, &e));
+        if let Err(e) = channels.publish(event).await {
+            log.emit(&failure(&call_id, &e.to_string()));
         }
     }));
 }
@@ -159,72 +111,4 @@ fn failure(call_id: &str, message: &str) -> serde_json::Value {
         "event": "pusher",
         "message": format!("update-call for call {call_id} not published: {message}"),
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::Secret;
-
-    fn pusher() -> Pusher {
-        Pusher {
-            app_id: "3".into(),
-            key: "278d425bdf160c739803".into(),
-            secret: Secret("7ad3773142a6692b25b8".into()),
-            base_url: "https://api-eu.pusher.com".into(),
-        }
-    }
-
-    #[test]
-    fn an_event_request_is_signed_over_its_sorted_query() {
-        let request = event_request(&pusher(), EVENT, CHANNEL, "{}", 1_353_088_179).unwrap();
-        let body = request.body.unwrap();
-        let md5 = trigger::body_md5(body.as_bytes());
-        let query = format!(
-            "auth_key=278d425bdf160c739803&auth_timestamp=1353088179&auth_version=1.0&body_md5={md5}"
-        );
-        let signature = protocol::hmac_sha256_hex(
-            "7ad3773142a6692b25b8",
-            &format!("POST\n/apps/3/events\n{query}"),
-        );
-        assert_eq!(
-            request.url,
-            format!("https://api-eu.pusher.com/apps/3/events?{query}&auth_signature={signature}")
-        );
-        assert_eq!(
-            serde_json::from_str::<serde_json::Value>(&body).unwrap(),
-            json!({"name": "update-call", "channels": ["private-aircall"], "data": "{}"})
-        );
-    }
-
-    #[test]
-    fn data_over_ten_kilobytes_is_not_sent() {
-        let data = "x".repeat(MAX_DATA + 1);
-        assert!(event_request(&pusher(), EVENT, CHANNEL, &data, 0).is_err());
-    }
-
-    #[test]
-    fn the_built_in_server_accepts_what_the_publisher_sends() {
-        let data = r#"{"id":"a","notes":[]}"#;
-        let request = event_request(&pusher(), EVENT, CHANNEL, data, 1_353_088_179).unwrap();
-        let body = request.body.unwrap();
-        let (_, query) = request.url.split_once('?').unwrap();
-        let app = trigger::App {
-            app_id: "3".into(),
-            key: "278d425bdf160c739803".into(),
-            secret: "7ad3773142a6692b25b8".into(),
-        };
-        let accepted = trigger::verify(
-            &app,
-            "POST",
-            "/apps/3/events",
-            query,
-            body.as_bytes(),
-            1_353_088_179,
-        )
-        .unwrap();
-        assert_eq!(accepted.name, EVENT);
-        assert_eq!(accepted.channels, [CHANNEL]);
-        assert_eq!(accepted.data, data);
-    }
 }

@@ -11,8 +11,8 @@ use http::request::Parts;
 use super::AppState;
 use crate::config::Config;
 use crate::ports::{
-    Background, Clock, EdgeCache, HttpClient, Ids, Kv, Log, Meta, PlatformError, QueryResult, Sql,
-    Statement,
+    Background, Channels, Clock, EdgeCache, HttpClient, Ids, Kv, Log, Meta, PlatformError,
+    QueryResult, Sql, Statement,
 };
 
 /// What one request cost in D1.
@@ -99,6 +99,8 @@ pub struct Ctx {
     pub http: Arc<dyn HttpClient>,
     /// Work that runs after the response is sent.
     pub background: Arc<dyn Background>,
+    /// Realtime events, and the built-in server's sockets.
+    pub channels: Arc<dyn Channels>,
     pub config: Arc<Config>,
 }
 
@@ -128,6 +130,7 @@ impl FromRequestParts<AppState> for Ctx {
             log: state.log.clone(),
             http: state.http.clone(),
             background: state.background.clone(),
+            channels: state.channels.clone(),
             config: state.config.clone(),
         })
     }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::ports::{Background, Clock, EdgeCache, HttpClient, Ids, Kv, Log, Sql};
+use crate::ports::{Background, Channels, Clock, EdgeCache, HttpClient, Ids, Kv, Log, Sql};
 
 /// The ports and the configuration. Cheap to clone; handlers take what they
 /// need through [`crate::http::Ctx`].
@@ -19,5 +19,7 @@ pub struct AppState {
     pub log: Arc<dyn Log>,
     pub http: Arc<dyn HttpClient>,
     pub background: Arc<dyn Background>,
+    /// Realtime events (the backend `config.realtime` picks).
+    pub channels: Arc<dyn Channels>,
     pub config: Arc<Config>,
 }

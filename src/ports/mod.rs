@@ -1,6 +1,6 @@
 //! The platform's ports: the small traits through which handlers reach storage,
-//! KV, the edge cache, the clock, randomness, the log, outbound HTTP and work
-//! that runs after the response.
+//! KV, the edge cache, the clock, randomness, the log, outbound HTTP, work
+//! that runs after the response, and realtime channels.
 //!
 //! Two sets of adapters implement them: `platform::cloudflare` (D1, Workers KV,
 //! the Cache API; the only code that touches `worker::Env`) and
@@ -8,6 +8,7 @@
 
 mod background;
 mod cache;
+mod channels;
 mod clock;
 mod kv;
 mod log;
@@ -16,6 +17,7 @@ mod sql;
 
 pub use background::{Background, Task};
 pub use cache::{CachedResponse, EdgeCache};
+pub use channels::{ChannelEvent, Channels, Delivery};
 pub use clock::{Clock, Ids};
 pub use kv::Kv;
 pub use log::Log;

@@ -51,6 +51,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use sha2::Sha256;
 
+use crate::config::PusherApp;
 use crate::http::same_secret;
 
 /// The Pusher protocol version served; pusher-js 8 connects with
@@ -141,6 +142,15 @@ pub struct App {
     pub key: String,
     /// The app secret (HMAC key of channel authorizations).
     pub secret: String,
+}
+
+impl From<&PusherApp> for App {
+    fn from(app: &PusherApp) -> Self {
+        Self {
+            key: app.key.clone(),
+            secret: app.secret.0.clone(),
+        }
+    }
 }
 
 impl std::fmt::Debug for App {
@@ -529,17 +539,22 @@ fn subscribe(state: &mut SocketState, data: Option<&Map<String, Value>>, app: &A
     Reply::one(subscription_succeeded(channel))
 }
 
+/// Pusher's documented example credentials, for tests.
+#[cfg(test)]
+pub(crate) fn example_app() -> App {
+    App {
+        key: "278d425bdf160c739803".into(),
+        secret: "7ad3773142a6692b25b8".into(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
-    // Pusher's documented example credentials.
     fn app() -> App {
-        App {
-            key: "278d425bdf160c739803".into(),
-            secret: "7ad3773142a6692b25b8".into(),
-        }
+        example_app()
     }
 
     fn socket() -> SocketState {

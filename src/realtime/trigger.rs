@@ -26,7 +26,9 @@ use md5::{Digest, Md5};
 use serde_json::Value;
 
 use super::protocol::{self, channel_event, hmac_sha256_hex, is_socket_id, valid_channel};
+use crate::config::PusherApp;
 use crate::http::same_secret;
+use crate::ports::ChannelEvent;
 
 /// How far `auth_timestamp` may be from the server's clock, in seconds, either
 /// way (Pusher: 600).
@@ -64,6 +66,16 @@ impl App {
     }
 }
 
+impl From<&PusherApp> for App {
+    fn from(app: &PusherApp) -> Self {
+        Self {
+            app_id: app.app_id.clone(),
+            key: app.key.clone(),
+            secret: app.secret.0.clone(),
+        }
+    }
+}
+
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("App")
@@ -93,6 +105,17 @@ impl Trigger {
     /// The frame that carries this event to a socket subscribed to `channel`.
     pub fn frame(&self, channel: &str) -> String {
         channel_event(channel, &self.name, &self.data)
+    }
+}
+
+impl From<Trigger> for ChannelEvent {
+    fn from(trigger: Trigger) -> Self {
+        Self {
+            name: trigger.name,
+            channels: trigger.channels,
+            data: trigger.data,
+            socket_id: trigger.socket_id,
+        }
     }
 }
 

@@ -1,7 +1,8 @@
 //! Pusher Channels for the Aircall API: `POST /pusher/auth`, and the
-//! `update-call` events published through Pusher's HTTP API (a wiremock
-//! server stands in for Pusher and checks path, signature, `body_md5` and
-//! body).
+//! `update-call` events published through Pusher's hosted service
+//! (`REALTIME_BACKEND=pusher`: a wiremock server stands in for Pusher and
+//! checks path, signature, `body_md5` and body) or the built-in server (the
+//! default: the native host's recorder shows what it was given).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -11,11 +12,11 @@ use md5::{Digest, Md5};
 use reqwest::Method;
 use serde_json::{json, Value};
 use sha2::Sha256;
-use switchboard::aircall::pusher;
 use switchboard::aircall::{EMBEDDED_BYTES, EMBEDDED_NOTES};
-use switchboard::config::{Pusher, Secret};
-use switchboard::platform::native::ReqwestHttp;
-use switchboard::ports::OUTBOUND_TIMEOUT;
+use switchboard::config::{PusherApp, Secret};
+use switchboard::platform::native::{ManualClock, ReqwestHttp};
+use switchboard::ports::{ChannelEvent, Channels, OUTBOUND_TIMEOUT};
+use switchboard::realtime::{self, hosted::HostedPusher};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -80,6 +81,7 @@ async fn pusher_mock(answer: ResponseTemplate) -> MockServer {
 
 fn pusher_config(host: &str) -> Vec<(&'static str, String)> {
     vec![
+        ("REALTIME_BACKEND", "pusher".into()),
         ("PUSHER_APP_ID", APP_ID.into()),
         ("PUSHER_KEY", KEY.into()),
         ("PUSHER_SECRET", SECRET.into()),
@@ -121,28 +123,40 @@ async fn pusher_failures(app: &TestApp) -> Vec<Value> {
     }
 }
 
+/// The hosted backend publishing to `server`, its clock at `at`.
+fn hosted(server: &MockServer, at: i64) -> HostedPusher {
+    let clock = ManualClock::default();
+    clock.set(chrono::DateTime::from_timestamp(at, 0).unwrap());
+    HostedPusher {
+        http: Arc::new(ReqwestHttp::new(OUTBOUND_TIMEOUT).unwrap()),
+        clock: Arc::new(clock),
+        app: PusherApp {
+            app_id: APP_ID.into(),
+            key: KEY.into(),
+            secret: Secret(SECRET.into()),
+        },
+        api: server.uri(),
+    }
+}
+
+fn update_call(data: &str) -> ChannelEvent {
+    ChannelEvent {
+        name: "update-call".into(),
+        channels: vec!["private-aircall".into()],
+        data: data.into(),
+        socket_id: None,
+    }
+}
+
 #[tokio::test]
 async fn the_publisher_sends_a_signed_event_that_pusher_accepts() {
     let server = pusher_mock(ResponseTemplate::new(200).set_body_string("{}")).await;
-    let config = Pusher {
-        app_id: APP_ID.into(),
-        key: KEY.into(),
-        secret: Secret(SECRET.into()),
-        base_url: server.uri(),
-    };
-    let http = ReqwestHttp::new(OUTBOUND_TIMEOUT).unwrap();
 
-    let result = pusher::publish(
-        &http,
-        &config,
-        "update-call",
-        "private-aircall",
-        r#"{"id":"x"}"#,
-        1_700_000_000,
-    )
-    .await;
+    let result = hosted(&server, 1_700_000_000)
+        .publish(update_call(r#"{"id":"x"}"#))
+        .await;
 
-    assert_eq!(result, Ok(()));
+    assert!(result.is_ok(), "{result:?}");
     let requests = received(&server, 1).await;
     assert_eq!(requests.len(), 1);
     let body: Value = serde_json::from_slice(&requests[0].body).unwrap();
@@ -161,17 +175,10 @@ async fn the_publisher_sends_a_signed_event_that_pusher_accepts() {
 async fn the_publisher_reports_a_refusal() {
     // A mock that takes no request: wiremock answers 404.
     let server = MockServer::start().await;
-    let config = Pusher {
-        app_id: APP_ID.into(),
-        key: KEY.into(),
-        secret: Secret(SECRET.into()),
-        base_url: server.uri(),
-    };
-    let http = ReqwestHttp::new(OUTBOUND_TIMEOUT).unwrap();
 
-    let result = pusher::publish(&http, &config, "update-call", "private-aircall", "{}", 0).await;
+    let result = hosted(&server, 0).publish(update_call("{}")).await;
 
-    assert!(result.unwrap_err().starts_with("Pusher answered 404"));
+    assert!(result.unwrap_err().0.starts_with("Pusher answered 404"));
 }
 
 #[tokio::test]
@@ -452,7 +459,15 @@ async fn a_pusher_that_does_not_answer_in_time_is_given_up_and_logged() {
     let pairs: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let timeout = Duration::from_millis(300);
     let app = spawn_app_with(config_with(&pairs), |mut state| {
-        state.http = Arc::new(ReqwestHttp::new(timeout).unwrap());
+        let http = Arc::new(ReqwestHttp::new(timeout).unwrap());
+        // The hosted backend publishes through this client.
+        state.channels = realtime::channels(
+            &state.config,
+            state.channels.clone(),
+            http.clone(),
+            state.clock.clone(),
+        );
+        state.http = http;
         state
     })
     .await;

@@ -6,6 +6,7 @@
 mod aircall_auth;
 mod aircall_calls;
 mod aircall_demo;
+mod aircall_live;
 mod aircall_notes;
 mod aircall_pusher;
 mod aircall_sessions;
@@ -19,6 +20,8 @@ mod edge;
 mod health;
 mod helpers;
 mod provider_state;
+mod realtime_events;
+mod realtime_sockets;
 mod upcall_accounts;
 mod upcall_calls;
 mod upcall_campaigns;

@@ -1,9 +1,15 @@
 //! End to end: the built worker under `wrangler dev` (workerd, local D1 with
 //! the migrations and demo data applied). `scripts/test` starts it and runs
 //! these with `--ignored`; they need `SWITCHBOARD_BASE_URL`, `XIVO_USERNAME`
-//! and `XIVO_PASSWORD` (and the worker a `JWT_SECRET`, for Aircall), and
-//! `SWITCHBOARD_PUSHER_PORT` (where the worker's `PUSHER_HOST` points) with
-//! `SWITCHBOARD_WORKER_LOG` (wrangler's output) for the Pusher timeout.
+//! and `XIVO_PASSWORD` (and the worker a `JWT_SECRET`, for Aircall),
+//! `SWITCHBOARD_WORKER_LOG` (wrangler's output), and the worker's Pusher app
+//! `PUSHER_APP_ID`, `PUSHER_KEY`, `PUSHER_SECRET` (its realtime backend is the
+//! built-in server, the default).
+//!
+//! A second worker publishes to Pusher's hosted service instead
+//! (`REALTIME_BACKEND=pusher`), at `SWITCHBOARD_HOSTED_BASE_URL` (its output
+//! in `SWITCHBOARD_HOSTED_WORKER_LOG`), with `PUSHER_HOST` pointing at
+//! `SWITCHBOARD_PUSHER_PORT`, where a test listens without ever answering.
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -300,22 +306,37 @@ async fn silent_server(port: u16) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// A request to the second worker, whose realtime backend is Pusher's
+/// hosted service.
+fn hosted(method: Method, path: &str) -> RequestBuilder {
+    reqwest::Client::new().request(
+        method,
+        format!("{}{path}", setting("SWITCHBOARD_HOSTED_BASE_URL")),
+    )
+}
+
 #[tokio::test]
 #[ignore = "end to end: needs a running worker (scripts/test starts one)"]
 async fn a_pusher_that_never_answers_is_given_up_and_logged_in_workers() {
     let port: u16 = setting("SWITCHBOARD_PUSHER_PORT").parse().unwrap();
-    let log = setting("SWITCHBOARD_WORKER_LOG");
+    let log = setting("SWITCHBOARD_HOSTED_WORKER_LOG");
     let server = silent_server(port).await;
-    let (access, _) = aircall_login().await;
+    let login = json(
+        hosted(Method::POST, "/auth/login")
+            .json(&serde_json::json!({"username": "e2e", "password": "any"})),
+        201,
+    )
+    .await;
+    let access = login["access_token"].as_str().unwrap().to_owned();
     let page = json(
-        request(Method::GET, "/calls?offset=70&limit=1").bearer_auth(&access),
+        hosted(Method::GET, "/calls?offset=70&limit=1").bearer_auth(&access),
         200,
     )
     .await;
     let id = page["nodes"][0]["id"].as_str().unwrap().to_owned();
 
     json(
-        request(Method::POST, &format!("/calls/{id}/note"))
+        hosted(Method::POST, &format!("/calls/{id}/note"))
             .bearer_auth(&access)
             .json(&serde_json::json!({"content": "nobody listens"})),
         201,
@@ -391,4 +412,72 @@ async fn the_public_count_is_served_from_the_edge_cache_in_workers() {
         .await
         .unwrap();
     assert_eq!(not_modified.status(), 304);
+}
+
+/// The query Pusher's server libraries send with `body` for the worker's
+/// app: signed with `PUSHER_SECRET` over the sorted parameters.
+fn signed_trigger_query(path: &str, body: &str, secret: &str) -> String {
+    use hmac::Mac;
+    use md5::Digest;
+    let query = format!(
+        "auth_key={}&auth_timestamp={}&auth_version=1.0&body_md5={}",
+        setting("PUSHER_KEY"),
+        chrono::Utc::now().timestamp(),
+        hex::encode(md5::Md5::digest(body.as_bytes()))
+    );
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("POST\n{path}\n{query}").as_bytes());
+    format!(
+        "{query}&auth_signature={}",
+        hex::encode(mac.finalize().into_bytes())
+    )
+}
+
+#[tokio::test]
+#[ignore = "end to end: needs a running worker (scripts/test starts one)"]
+async fn the_trigger_api_publishes_through_the_durable_object_in_workers() {
+    let path = format!("/apps/{}/events", setting("PUSHER_APP_ID"));
+    let body = serde_json::json!({
+        "name": "e2e-event",
+        "channels": ["e2e-news", "private-aircall"],
+        "data": "{\"from\":\"the e2e test\"}"
+    })
+    .to_string();
+
+    let query = signed_trigger_query(&path, &body, &setting("PUSHER_SECRET"));
+    let accepted = request(Method::POST, &format!("{path}?{query}"))
+        .header("content-type", "application/json")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    let query = signed_trigger_query(&path, &body, "not-the-secret");
+    let forged = request(Method::POST, &format!("{path}?{query}"))
+        .header("content-type", "application/json")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(accepted.status(), 200);
+    assert_eq!(accepted.text().await.unwrap(), "{}");
+    assert_eq!(forged.status(), 401);
+    assert!(forged
+        .text()
+        .await
+        .unwrap()
+        .starts_with("Invalid signature"));
+}
+
+#[tokio::test]
+#[ignore = "end to end: needs a running worker (scripts/test starts one)"]
+async fn the_socket_endpoint_wants_an_upgrade_and_the_hosted_worker_has_none() {
+    let path = format!("/app/{}?protocol=7", setting("PUSHER_KEY"));
+
+    let plain = request(Method::GET, &path).send().await.unwrap();
+    let on_hosted = hosted(Method::GET, &path).send().await.unwrap();
+
+    // (workerd drops the hop-by-hop `Upgrade` header of a 426.)
+    assert_eq!(plain.status(), 426);
+    assert_eq!(on_hosted.status(), 404);
 }

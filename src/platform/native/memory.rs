@@ -1,5 +1,6 @@
-//! In-memory stand-ins for Workers KV, the Cache API, the clock, randomness and
-//! the log. Expiry follows the (settable) clock.
+//! In-memory stand-ins for Workers KV, the Cache API, the clock, randomness,
+//! the log and the built-in realtime server (a recorder of what is
+//! published). Expiry follows the (settable) clock.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -9,7 +10,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use crate::ports::{CachedResponse, Clock, EdgeCache, Ids, Kv, Log, PlatformError};
+use crate::ports::{
+    CachedResponse, ChannelEvent, Channels, Clock, Delivery, EdgeCache, Ids, Kv, Log, PlatformError,
+};
 
 fn poisoned() -> PlatformError {
     PlatformError::new("an in-memory store was poisoned")
@@ -243,5 +246,38 @@ mod tests {
         assert_eq!(cache.get("https://x/other.json").await.unwrap(), None);
         clock.advance(Duration::from_secs(1));
         assert_eq!(cache.get("https://x/count.json").await.unwrap(), None);
+    }
+}
+
+/// The built-in realtime server on the native host: it serves no socket
+/// (WebSockets are the Durable Object's, in Workers) and records every event
+/// published, for tests to read.
+#[derive(Default)]
+pub struct MemoryChannels {
+    events: Mutex<Vec<ChannelEvent>>,
+}
+
+impl MemoryChannels {
+    /// The events published so far, oldest first.
+    pub fn published(&self) -> Vec<ChannelEvent> {
+        self.events
+            .lock()
+            .map(|events| events.clone())
+            .unwrap_or_default()
+    }
+}
+
+#[async_trait]
+impl Channels for MemoryChannels {
+    async fn publish(&self, event: ChannelEvent) -> Result<Delivery, PlatformError> {
+        self.events.lock().map_err(|_| poisoned())?.push(event);
+        Ok(Delivery::default())
+    }
+
+    async fn connect(
+        &self,
+        _: http::Request<axum::body::Body>,
+    ) -> Option<Result<axum::response::Response, PlatformError>> {
+        None
     }
 }

@@ -1,7 +1,8 @@
 //! The native host: the same router on tokio, with SQLite standing in for D1,
 //! maps in memory for KV and the edge cache, a settable clock, a log kept in
-//! memory, reqwest for outbound HTTP and tokio tasks for background work, so
-//! that integration tests run over real HTTP in milliseconds.
+//! memory, reqwest for outbound HTTP, tokio tasks for background work and a
+//! recorder for realtime events, so that integration tests run over real HTTP
+//! in milliseconds.
 
 mod memory;
 mod outbound;
@@ -10,7 +11,7 @@ mod sqlite;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use memory::{ManualClock, MemoryCache, MemoryKv, MemoryLog, RandomIds};
+pub use memory::{ManualClock, MemoryCache, MemoryChannels, MemoryKv, MemoryLog, RandomIds};
 pub use outbound::{ReqwestHttp, TokioBackground};
 pub use sqlite::SqliteDb;
 
@@ -18,6 +19,7 @@ use crate::app;
 use crate::config::Config;
 use crate::http::AppState;
 use crate::ports::{PlatformError, OUTBOUND_TIMEOUT};
+use crate::realtime;
 
 /// Every native adapter, each kept concrete so that a test can reach in (set the
 /// clock, read the log, query the database directly).
@@ -29,6 +31,8 @@ pub struct NativePlatform {
     pub clock: Arc<ManualClock>,
     pub log: Arc<MemoryLog>,
     pub http: Arc<ReqwestHttp>,
+    /// What the built-in realtime backend was asked to publish.
+    pub channels: Arc<MemoryChannels>,
     pub config: Arc<Config>,
 }
 
@@ -54,11 +58,20 @@ impl NativePlatform {
             clock,
             log: Arc::new(MemoryLog::default()),
             http: Arc::new(ReqwestHttp::new(OUTBOUND_TIMEOUT)?),
+            channels: Arc::new(MemoryChannels::default()),
             config: Arc::new(config),
         })
     }
 
+    /// The state routes are served with: the ports, the realtime backend the
+    /// configuration picks (the recorder stands for the built-in server).
     pub fn state(&self) -> AppState {
+        let channels = realtime::channels(
+            &self.config,
+            self.channels.clone(),
+            self.http.clone(),
+            self.clock.clone(),
+        );
         AppState {
             sql: self.db.clone(),
             kv: self.kv.clone(),
@@ -68,6 +81,7 @@ impl NativePlatform {
             log: self.log.clone(),
             http: self.http.clone(),
             background: Arc::new(TokioBackground),
+            channels,
             config: self.config.clone(),
         }
     }
