@@ -22,9 +22,9 @@ use switchboard::platform::native::{self, NativePlatform};
 const STATE_TOKEN: &str = "conformance-state-token-of-32-bytes-at-least";
 
 /// The settings of the native app (the XiVO credentials are run variables
-/// too). Pusher is configured so that `/pusher/auth` signs; its events go to a
-/// loopback port where nothing listens, and failing to publish is only logged.
-const SETTINGS: [(&str, &str); 11] = [
+/// too). The Pusher app is configured so that `/pusher/auth` signs; events go
+/// to the built-in realtime server, in memory on the native host.
+const SETTINGS: [(&str, &str); 10] = [
     ("ENVIRONMENT", "development"),
     ("XIVO_USERNAME", "conformance-xivo"),
     ("XIVO_PASSWORD", "conformance-xivo-password"),
@@ -33,7 +33,6 @@ const SETTINGS: [(&str, &str); 11] = [
     ("PUSHER_APP_ID", "conformance"),
     ("PUSHER_KEY", "conformance-key"),
     ("PUSHER_SECRET", "conformance-pusher-secret"),
-    ("PUSHER_HOST", "http://127.0.0.1:9"),
     (
         "ADMIN_API_KEY",
         "conformance-admin-api-key-of-32-bytes-at-least",
@@ -41,6 +40,15 @@ const SETTINGS: [(&str, &str); 11] = [
     // Short, so that the stale-nonce case waits 3 s, not 5 min.
     ("XIVO_NONCE_LIFETIME", "2"),
 ];
+
+/// One of the app's settings.
+fn setting(name: &str) -> String {
+    SETTINGS
+        .iter()
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| (*value).to_owned())
+        .unwrap_or_else(|| panic!("no setting {name}"))
+}
 
 fn project_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -51,8 +59,8 @@ async fn spawn_app() -> String {
     let (config, _) = Config::load(|name| {
         SETTINGS
             .iter()
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| (*value).to_owned())
+            .any(|(key, _)| *key == name)
+            .then(|| setting(name))
             .into()
     });
     let platform =
@@ -71,9 +79,9 @@ fn run_variables(fixtures: &Fixtures) -> IndexMap<String, String> {
         .iter()
         .filter_map(|(name, s)| s.default.clone().map(|d| (name.clone(), d)))
         .collect();
-    vars.insert("xivo_username".into(), SETTINGS[1].1.into());
-    vars.insert("xivo_password".into(), SETTINGS[2].1.into());
-    vars.insert("callpower_api_key".into(), SETTINGS[9].1.into());
+    vars.insert("xivo_username".into(), setting("XIVO_USERNAME"));
+    vars.insert("xivo_password".into(), setting("XIVO_PASSWORD"));
+    vars.insert("callpower_api_key".into(), setting("ADMIN_API_KEY"));
     vars.insert("xivo_nonce_wait".into(), "3".into());
     vars
 }
