@@ -1,5 +1,6 @@
-//! Calls counted by period and status: `/api/campaign/<id>/date_calls.json`
-//! (by `timespan`), `/api/campaign/date_calls.json` (every campaign's) and
+//! Calls counted by period: `/api/campaign/<id>/date_calls.json` (by
+//! `timespan` and status), `/api/campaign/date_calls.json` (by `timespan`
+//! and campaign) and
 //! `/api/campaign/<id>/target_calls.json` (by target), each limited by
 //! `start` and `end`.
 
@@ -102,18 +103,51 @@ pub async fn of_campaign(
     Ok(by_bucket(counts))
 }
 
-/// `GET /api/campaign/date_calls.json`: every campaign's calls by
-/// `timespan` and status, from `start` to `end`.
+/// One campaign's calls in one bucket; the first row (no bucket) holds the
+/// completed calls of the period instead.
+#[derive(Deserialize)]
+struct CampaignCount {
+    bucket: Option<String>,
+    campaign_id: Option<i64>,
+    n: i64,
+}
+
+/// `GET /api/campaign/date_calls.json`: the calls of each campaign by
+/// `timespan`, from `start` to `end`, as the original counted them:
+/// `{"meta": {"calls_completed": n}, "objects": {"<bucket>": {"<campaign
+/// id>": n}}}`, buckets in time order.
 pub async fn of_all(ctx: Ctx, _: ApiKey, uri: Uri) -> Result<Response, CallPowerError> {
     let (period, format) = read(&uri, true)?;
     let (conditions, binds) = period.conditions("timestamp");
     let statement = Statement::new(format!(
-        "SELECT strftime(?, timestamp) AS bucket, status, COUNT(*) AS n \
-         FROM callpower_calls WHERE 1{conditions} GROUP BY bucket, status"
+        "SELECT NULL AS bucket, NULL AS campaign_id, COUNT(*) AS n \
+         FROM callpower_calls WHERE status = 'completed'{conditions} \
+         UNION ALL \
+         SELECT * FROM (SELECT strftime(?, timestamp) AS bucket, campaign_id, COUNT(*) AS n \
+                        FROM callpower_calls WHERE 1{conditions} \
+                        GROUP BY bucket, campaign_id ORDER BY bucket, campaign_id)"
     ))
+    .bind_all(binds.clone())
     .bind(format)
     .bind_all(binds);
-    Ok(by_bucket(ctx.db.all(statement).await?.decode()?))
+    let rows: Vec<CampaignCount> = ctx.db.all(statement).await?.decode()?;
+    let mut completed = 0;
+    let mut objects = Map::new();
+    for row in rows {
+        match (row.bucket, row.campaign_id) {
+            (Some(bucket), Some(campaign)) => {
+                if let Value::Object(campaigns) = objects.entry(bucket).or_insert_with(|| json!({}))
+                {
+                    campaigns.insert(campaign.to_string(), row.n.into());
+                }
+            }
+            _ => completed = row.n,
+        }
+    }
+    Ok(answer(json!({
+        "meta": {"calls_completed": completed},
+        "objects": objects,
+    })))
 }
 
 /// One target's count of one status; a campaign without calls is one row

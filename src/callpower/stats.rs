@@ -32,12 +32,15 @@ struct Row {
     last_completed: Option<String>,
 }
 
-/// One statement: the counts of calls by status, the sessions, and the calls
-/// per session (their median as the middle one or two of the sorted counts).
+/// One statement: the counts of calls by status, the sessions, and the
+/// completed calls per session that has any, as the original counted them
+/// (their median as the middle one or two of the sorted counts). A session
+/// is completed when one of its calls is, as the original joined them.
 const STATS: &str = "\
 WITH per_session AS (
   SELECT COUNT(*) AS n FROM callpower_calls
-  WHERE campaign_id = ?1 AND session_id IS NOT NULL GROUP BY session_id
+  WHERE campaign_id = ?1 AND status = 'completed' AND session_id IS NOT NULL
+  GROUP BY session_id
 )
 SELECT k.id, k.name,
   (SELECT COUNT(*) FROM callpower_calls
@@ -56,7 +59,7 @@ SELECT k.id, k.name,
   (SELECT MAX(timestamp) FROM callpower_calls
    WHERE campaign_id = k.id AND status = 'completed') AS last_completed
 FROM callpower_campaigns AS k
-JOIN (SELECT COUNT(*) AS started, SUM(status = 'completed') AS completed,
+JOIN (SELECT COUNT(*) AS started, (SELECT COUNT(*) FROM per_session) AS completed,
         AVG(queue_delay) AS queue_avg
       FROM callpower_sessions WHERE campaign_id = ?1) AS s
 WHERE k.id = ?1";

@@ -18,7 +18,7 @@ async fn stats_give_the_documents_fields_and_the_later_ones() {
             "id": 1, "name": "Save the Bees", "completed": 7,
             "total_counts": {"busy": 1, "canceled": 1, "completed": 7, "failed": 1, "no-answer": 2},
             "sessions_started": 8, "sessions_completed": 6, "queue_avg_seconds": 5,
-            "calls_per_session": {"avg": "1.50", "med": 1.5},
+            "calls_per_session": {"avg": "1.17", "med": 1},
             "calls_completed": 7, "date_start": "2024-03-01", "date_end": "2024-04-06"
         })
     );
@@ -44,7 +44,9 @@ async fn stats_give_the_documents_fields_and_the_later_ones() {
 #[tokio::test]
 async fn the_median_of_calls_per_session_is_the_middle_one_or_the_mean_of_two() {
     let app = spawn_callpower().await;
-    // Campaign 3's sessions get 1, 3 and 4 calls: median 3.
+    // Campaign 3's sessions get 1, 3 and 4 completed calls: median 3. A
+    // session counts by its completed calls, whatever its own status (33),
+    // and a call that did not complete counts for nothing (the failed one).
     app.sql(
         "INSERT INTO callpower_sessions (id, campaign_id, timestamp, status) VALUES \
            (31, 3, '2024-05-01T00:00:00', 'completed'), (32, 3, '2024-05-01T00:00:00', 'completed'), \
@@ -58,10 +60,15 @@ async fn the_median_of_calls_per_session_is_the_middle_one_or_the_mean_of_two() 
                 'CAm' || i, 'completed' FROM n",
     )
     .await;
+    app.sql(
+        "INSERT INTO callpower_calls (id, timestamp, campaign_id, session_id, call_id, status) \
+         VALUES (399, '2024-05-01T00:00:00', 3, 31, 'CAfailed', 'failed')",
+    )
+    .await;
     let (_, body) = answer(app.callpower("/api/campaign/3/stats.json")).await;
     assert_eq!(body["calls_per_session"], json!({"avg": "2.67", "med": 3}));
     assert_eq!(body["sessions_started"], 3);
-    assert_eq!(body["sessions_completed"], 2);
+    assert_eq!(body["sessions_completed"], 3);
 }
 
 #[tokio::test]
@@ -120,15 +127,24 @@ async fn calls_by_date_follow_the_timespan_and_the_period() {
     let (status, body) = answer(app.callpower("/api/campaign/3/date_calls.json")).await;
     assert_eq!((status, body), (200, json!({"objects": {}})));
 
+    // Every campaign's: calls by campaign, as the original counted them
+    // (these are its answers on the same dataset).
     let (status, body) =
         answer(app.callpower("/api/campaign/date_calls.json?timespan=month")).await;
     assert_eq!(status, 200);
     assert_eq!(
-        body["objects"],
+        body,
         json!({
-            "2024-03": {"busy": 1, "canceled": 1, "completed": 7, "failed": 2, "no-answer": 1},
-            "2024-04": {"completed": 2, "no-answer": 1}
+            "meta": {"calls_completed": 9},
+            "objects": {"2024-03": {"1": 9, "2": 3}, "2024-04": {"1": 3}}
         })
+    );
+    let (_, body) =
+        answer(app.callpower("/api/campaign/date_calls.json?start=2024-03-02&end=2024-03-03"))
+            .await;
+    assert_eq!(
+        body,
+        json!({"meta": {"calls_completed": 3}, "objects": {"2024-03-02": {"1": 3, "2": 1}}})
     );
 }
 
