@@ -122,7 +122,66 @@ pub enum Problem {
     StepCount { expected: usize, actual: usize },
 }
 
+/// `text` with each of `hidden`'s values replaced by what is shown instead.
+pub fn hide(text: &str, hidden: &[(String, String)]) -> String {
+    hidden
+        .iter()
+        .filter(|(value, _)| !value.is_empty())
+        .fold(text.to_owned(), |text, (value, shown)| {
+            text.replace(value, shown)
+        })
+}
+
+/// Applies `f` to every string of a JSON value.
+pub fn map_value(value: &mut Value, f: &dyn Fn(&str) -> String) {
+    match value {
+        Value::String(text) => *text = f(text),
+        Value::Array(items) => items.iter_mut().for_each(|v| map_value(v, f)),
+        Value::Object(members) => members.values_mut().for_each(|v| map_value(v, f)),
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
 impl Problem {
+    /// Applies `f` to every text the problem holds: paths, values, reasons.
+    pub fn map_text(&mut self, f: &dyn Fn(&str) -> String) {
+        match self {
+            Self::Differs { difference, .. } => match difference {
+                Difference::Missing { path, expected } => {
+                    *path = f(path);
+                    map_value(expected, f);
+                }
+                Difference::Extra { path, actual } => {
+                    *path = f(path);
+                    map_value(actual, f);
+                }
+                Difference::Type {
+                    path,
+                    expected,
+                    actual,
+                }
+                | Difference::Value {
+                    path,
+                    expected,
+                    actual,
+                } => {
+                    *path = f(path);
+                    map_value(expected, f);
+                    map_value(actual, f);
+                }
+            },
+            Self::Form {
+                location, value, ..
+            } => {
+                *location = f(location);
+                map_value(value, f);
+            }
+            Self::MalformedJson { error, .. } => *error = f(error),
+            Self::Capture { reason, .. } => *reason = f(reason),
+            Self::Timeout { .. } | Self::StepCount { .. } => {}
+        }
+    }
+
     /// Whether the problem counts at level documented: a difference from
     /// what the document shows, or a step that could not be run through.
     pub fn is_documented(&self) -> bool {

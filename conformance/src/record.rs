@@ -65,6 +65,18 @@ pub struct Record {
     pub body: Value,
 }
 
+impl Record {
+    /// Replaces each of `hidden`'s values by what reports show instead, in
+    /// the kept headers and the body's strings.
+    pub fn hide(&mut self, hidden: &[(String, String)]) {
+        let hide = |text: &str| crate::problem::hide(text, hidden);
+        for value in self.headers.values_mut() {
+            *value = hide(value);
+        }
+        crate::problem::map_value(&mut self.body, &hide);
+    }
+}
+
 fn says_json(content_type: Option<&str>) -> bool {
     content_type.is_some_and(|ct| {
         let media = ct

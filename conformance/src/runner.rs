@@ -65,6 +65,10 @@ pub enum Level {
     Snapshot,
 }
 
+/// A captured value this long or longer (a token, a nonce) is never shown
+/// in a report, in case it is a credential; shorter ones (ids) are.
+const HIDDEN_CAPTURE_LENGTH: usize = 20;
+
 /// How long a state command may take.
 const STATE_COMMAND_TIMEOUT: Duration = Duration::from_secs(120);
 
@@ -84,6 +88,9 @@ pub struct Execution {
     pub stopped: bool,
     /// Why the case was not run (it needs a state and none is loaded).
     pub skipped: Option<String>,
+    /// Values captured during the run that reports must not show (a
+    /// login's token), each with the shell variable shown instead.
+    pub hidden: Vec<(String, String)>,
 }
 
 impl Execution {
@@ -102,6 +109,23 @@ pub enum Outcome {
     HarnessError(String),
     /// Not run, for this reason.
     Skipped(String),
+}
+
+impl Outcome {
+    /// Replaces each of `hidden`'s values by what reports show instead,
+    /// wherever the outcome tells of it (an error naming a URL with a key,
+    /// an answer echoing a token).
+    pub fn hide(&mut self, hidden: &[(String, String)]) {
+        if hidden.is_empty() {
+            return;
+        }
+        let hide = |text: &str| crate::problem::hide(text, hidden);
+        match self {
+            Self::HarnessError(error) | Self::Skipped(error) => *error = hide(error),
+            Self::Fail(problems) => problems.iter_mut().for_each(|p| p.map_text(&hide)),
+            Self::Pass | Self::MissingSnapshot => {}
+        }
+    }
 }
 
 /// The verdict once the list of expected failures is applied.
@@ -282,6 +306,11 @@ impl Runner {
                 match captured(capture, &response) {
                     Ok(value) => {
                         shown.insert(name.clone(), shell::reference(name));
+                        if value.len() >= HIDDEN_CAPTURE_LENGTH {
+                            execution
+                                .hidden
+                                .push((value.clone(), format!("${{{}}}", shell::variable(name))));
+                        }
                         vars.insert(name.clone(), value);
                     }
                     Err(reason) => {
@@ -346,8 +375,15 @@ impl Runner {
 
     pub async fn run(&self, case: &Case, expected: &ExpectedFailures) -> CaseResult {
         let started = Instant::now();
-        let execution = self.execute(case).await;
-        let outcome = self.judge(case, &execution);
+        let mut execution = self.execute(case).await;
+        let mut outcome = self.judge(case, &execution);
+        let mut hidden = self.secrets();
+        hidden.extend(execution.hidden.iter().cloned());
+        outcome.hide(&hidden);
+        // What is shown or recorded of the answers hides them too.
+        for record in &mut execution.records {
+            record.hide(&hidden);
+        }
         CaseResult {
             expected_failure: expected.reason(&case.id).map(str::to_owned),
             case: case.clone(),
@@ -410,6 +446,24 @@ impl Runner {
                         duration: Duration::ZERO,
                         case,
                     })
+            })
+            .collect()
+    }
+
+    /// The values of the secret settings, each with the reference a report
+    /// shows instead (`${CONFORMANCE_<NAME>}`).
+    fn secrets(&self) -> Vec<(String, String)> {
+        self.options
+            .vars
+            .iter()
+            .filter(|(name, value)| {
+                !value.is_empty() && self.fixtures.settings.get(*name).is_some_and(|s| s.secret)
+            })
+            .map(|(name, value)| {
+                (
+                    value.clone(),
+                    format!("${{CONFORMANCE_{}}}", name.to_ascii_uppercase()),
+                )
             })
             .collect()
     }

@@ -2006,3 +2006,78 @@ async fn a_run_on_a_terminal_shows_its_progress() {
     assert_eq!(output.status.code(), Some(0), "{seen}");
     assert!(seen.contains("[1/1] 0 failed  xivo/thing"), "{seen}");
 }
+
+#[tokio::test]
+async fn no_report_shows_a_secret_or_a_captured_token_even_in_an_error() {
+    let dir = fixtures_with(
+        r#"
+title = "Log in, then read with the token and the password"
+document = "xivo-restapi.rst"
+endpoint = "POST /login"
+tags = ["xivo", "things", "mutates"]
+
+[[steps]]
+method = "POST"
+path = "/login"
+query = { key = "{{password}}" }
+capture = { token = { json = "/token" } }
+
+[[steps]]
+method = "GET"
+path = "/things"
+query = { key = "{{password}}" }
+auth = { bearer = "{{token}}" }
+
+[steps.documented]
+status = 200
+body = '''{"echo": "nothing"}'''
+"#,
+    );
+    let token = "live-token-0123456789abcdef";
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/login"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"token": token})))
+        .mount(&server)
+        .await;
+    // The answer echoes both: they must not reach a report through a
+    // difference either.
+    Mock::given(method("GET"))
+        .and(path("/things"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"echo": format!("hunter2 {token}")})),
+        )
+        .mount(&server)
+        .await;
+    let runner = runner(dir.path(), &server.uri(), Duration::from_secs(2));
+    let case = &runner.fixtures().cases[0];
+
+    let echoed = runner.run(case, &ExpectedFailures::default()).await;
+    // A server gone after the login: the error names the URL it asked.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let gone = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let unreachable = runner_at(dir.path(), &gone, Duration::from_secs(2), None)
+        .run(case, &ExpectedFailures::default())
+        .await;
+
+    let Outcome::Fail(problems) = &echoed.outcome else {
+        panic!("{:?}", echoed.outcome)
+    };
+    let shown: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(
+        shown
+            .iter()
+            .any(|p| p.contains("got \"${CONFORMANCE_PASSWORD} ${token}\"")),
+        "{shown:?}"
+    );
+    assert!(!echoed.execution.rendered().contains("hunter2"));
+    let Outcome::HarnessError(error) = &unreachable.outcome else {
+        panic!("{:?}", unreachable.outcome)
+    };
+    assert!(
+        error.contains("/login?key=${CONFORMANCE_PASSWORD}"),
+        "{error}"
+    );
+    assert!(!error.contains("hunter2"), "{error}");
+}
