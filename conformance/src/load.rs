@@ -382,6 +382,14 @@ fn check_step(step: &Step, known: &BTreeSet<String>) -> Vec<String> {
             }
         }
     }
+    if let Some(shown) = &step.documented {
+        if shown.status.is_none() && shown.headers.is_empty() && shown.body.is_none() {
+            problems.push(
+                "documented shows nothing: give its status, headers or body, or leave it out"
+                    .to_owned(),
+            );
+        }
+    }
     if let Some(body) = step.documented.as_ref().and_then(|d| d.body.as_ref()) {
         if let Err(e) = serde_json::from_str::<serde_json::Value>(body) {
             problems.push(format!("documented.body is not JSON: {e}"));

@@ -502,10 +502,10 @@ fn show(fixtures: Fixtures, id: &str, base_url: Option<String>) -> ExitCode {
             vars.insert(name.clone(), shell::reference(name));
         }
         if let Some(documented) = &step.documented {
-            line(format!(
-                "# the document shows: status {}",
-                documented.status
-            ));
+            line(match documented.status {
+                Some(status) => format!("# the document shows: status {status}"),
+                None => "# the document shows (no status):".to_owned(),
+            });
             for (name, value) in &documented.headers {
                 line(format!("#   {name}: {value}"));
             }

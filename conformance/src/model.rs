@@ -141,7 +141,10 @@ pub enum Capture {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Documented {
-    pub status: u16,
+    /// The status the document gives, if it gives one (some documents show
+    /// answers without their status codes).
+    #[serde(default)]
+    pub status: Option<u16>,
     #[serde(default)]
     pub headers: IndexMap<String, String>,
     /// JSON text, with `"...": "..."` and `"..."` marking what the document elides.

@@ -263,7 +263,9 @@ fn expectations(result: &CaseResult, fixtures: &Fixtures, level: Level) -> Expec
             continue;
         };
         let number = i + 1;
-        document.push(format!("step {number}: status {}", shown.status));
+        if let Some(status) = shown.status {
+            document.push(format!("step {number}: status {status}"));
+        }
         for (name, value) in &shown.headers {
             document.push(format!("step {number}: header {name}: {value}"));
         }

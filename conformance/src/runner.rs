@@ -887,10 +887,10 @@ fn documented_problems(step: &Step, number: usize, response: &RawResponse) -> Ve
         difference,
     };
     let mut problems = Vec::new();
-    if documented.status != response.status {
+    if let Some(status) = documented.status.filter(|s| *s != response.status) {
         problems.push(problem(Difference::Value {
             path: "$.status".into(),
-            expected: documented.status.into(),
+            expected: status.into(),
             actual: response.status.into(),
         }));
     }

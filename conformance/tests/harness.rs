@@ -2081,3 +2081,38 @@ body = '''{"echo": "nothing"}'''
     );
     assert!(!error.contains("hunter2"), "{error}");
 }
+
+#[tokio::test]
+async fn a_document_that_gives_no_status_is_checked_on_what_it_shows() {
+    let case = THING_CASE.replace("[steps.documented]\nstatus = 200\n", "[steps.documented]\n");
+    let dir = fixtures_with(&case);
+    let created = serving(ResponseTemplate::new(201).set_body_json(thing())).await;
+    let mut body = thing();
+    body["name"] = json!("chair");
+    let other = serving(ResponseTemplate::new(201).set_body_json(body)).await;
+
+    let passes = cli(dir.path(), &created.uri(), &["--level", "documented"]).await;
+    let fails = cli(dir.path(), &other.uri(), &["--level", "documented"]).await;
+
+    assert_eq!(passes.status.code(), Some(0), "{}", stdout(&passes));
+    assert_eq!(fails.status.code(), Some(1), "{}", stdout(&fails));
+    says(
+        &fails,
+        "$.body.name: the document has \"lamp\", got \"chair\"",
+    );
+}
+
+#[test]
+fn a_documented_block_that_shows_nothing_is_refused() {
+    let dir = fixtures_with(&THING_CASE.replace(
+        "status = 200\nbody = '''{\"id\": \"[uuid]\", \"name\": \"lamp\", \"...\": \"...\"}'''\n",
+        "",
+    ));
+
+    let errors = Fixtures::load(dir.path()).unwrap_err();
+
+    assert_eq!(
+        errors,
+        ["xivo/thing: step 1: documented shows nothing: give its status, headers or body, or leave it out"]
+    );
+}
