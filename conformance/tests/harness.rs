@@ -1971,7 +1971,7 @@ async fn the_built_in_fixtures_need_no_checkout() {
         "{shown_text}"
     );
     assert!(
-        shown_text.contains("# the document shows: status 201"),
+        shown_text.contains("# the document shows (no status):\n#   body: {"),
         "{shown_text}"
     );
     assert!(
