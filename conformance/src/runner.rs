@@ -537,7 +537,18 @@ impl Runner {
             wait: None,
             captures: Vec::new(),
         };
-        match self.send(&request).await? {
+        let mut answer = self.send(&request).await?;
+        // A state route that says it is briefly unavailable (503 with
+        // Retry-After in seconds, as a server restarting says it) is asked
+        // once more after that wait. Only the loading of data is retried:
+        // the case's own requests are what is judged.
+        if let Sent::Answer(response) = &answer {
+            if let Some(seconds) = retry_after(response) {
+                tokio::time::sleep(Duration::from_secs(seconds)).await;
+                answer = self.send(&request).await?;
+            }
+        }
+        match answer {
             Sent::Answer(response) if (200..300).contains(&response.status) => Ok(()),
             Sent::Answer(response) => Err(format!(
                 "the implementation refused provider state {name:?}: {} {}",
@@ -816,6 +827,19 @@ async fn run_state_command(command: &str, name: &str, dataset: &Value) -> Result
         }
     ))
 }
+
+/// The wait a `503` asks for with `Retry-After` in seconds, at most
+/// `MAX_STATE_RETRY_WAIT`; `None` for any other answer.
+fn retry_after(response: &RawResponse) -> Option<u64> {
+    if response.status != 503 {
+        return None;
+    }
+    let seconds: u64 = response.header("retry-after")?.trim().parse().ok()?;
+    Some(seconds.min(MAX_STATE_RETRY_WAIT))
+}
+
+/// The longest wait asked of a state route that is briefly unavailable.
+const MAX_STATE_RETRY_WAIT: u64 = 10;
 
 /// The request target of `url`: its path and query.
 fn target(url: &str) -> String {

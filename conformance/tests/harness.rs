@@ -2116,3 +2116,57 @@ fn a_documented_block_that_shows_nothing_is_refused() {
         ["xivo/thing: step 1: documented shows nothing: give its status, headers or body, or leave it out"]
     );
 }
+
+/// A server whose state route answers `first` once, then `then`; and the
+/// requests the route received when the stateful case has run.
+async fn state_route_answering(
+    first: ResponseTemplate,
+    then: ResponseTemplate,
+) -> (Option<String>, usize) {
+    let dir = fixtures_with(STATEFUL_CASE);
+    let server = serving(answer(thing())).await;
+    Mock::given(method("POST"))
+        .and(path("/__conformance/state"))
+        .respond_with(first)
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/__conformance/state"))
+        .respond_with(then)
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let runner = runner(dir.path(), &server.uri(), Duration::from_secs(2));
+
+    let execution = runner.execute(&runner.fixtures().cases[0]).await;
+
+    let loads = server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/__conformance/state")
+        .count();
+    (execution.harness_error, loads)
+}
+
+#[tokio::test]
+async fn a_state_route_briefly_unavailable_is_asked_once_more_after_its_retry_after() {
+    let unavailable = || ResponseTemplate::new(503).insert_header("retry-after", "0");
+
+    let (recovered, asked) = state_route_answering(unavailable(), ResponseTemplate::new(204)).await;
+    let (still_down, asked_twice) = state_route_answering(unavailable(), unavailable()).await;
+    let (no_hint, asked_once) =
+        state_route_answering(ResponseTemplate::new(503), ResponseTemplate::new(204)).await;
+
+    assert_eq!((recovered, asked), (None, 2));
+    assert!(still_down.is_some_and(|e| e.contains("refused provider state \"two-things\": 503")));
+    assert_eq!(asked_twice, 2);
+    assert!(
+        no_hint.is_some(),
+        "a 503 without Retry-After is not retried"
+    );
+    assert_eq!(asked_once, 1);
+}
