@@ -464,7 +464,7 @@ fn show(fixtures: Fixtures, id: &str, base_url: Option<String>) -> ExitCode {
         out.push_str(&text);
         out.push('\n');
     };
-    line(format!("{}: {}", case.id, case.title));
+    line(format!("# {}: {}", case.id, case.title));
     line(format!("# from {}", case.provenance()));
     for (kind, list) in [
         ("reference behaviour", &case.reference),

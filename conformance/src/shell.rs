@@ -92,26 +92,39 @@ fn jq_path(pointer: &str) -> String {
         .fold(String::from("."), |path, part| path + &part)
 }
 
-/// The commands that extract a capture from a response kept in `$response`
-/// (`curl -s -D -`: the headers, a blank line, the body).
+/// The commands that extract a capture from a response kept in
+/// `$response`: the body for a JSON capture (`curl -s`), every header block
+/// for the others (`curl -s -o /dev/null -D -`; with `--digest`, the
+/// challenge's block, then the answer's).
 fn extraction(capture: &Capture) -> String {
-    let headers = r"printf '%s' ${response} | sed '/^\r*$/q' | tr -d '\r'";
+    let headers = r#"printf '%s' "$response" | tr -d '\r'"#;
     match capture {
         Capture::Json(pointer) => format!(
-            r"printf '%s' ${{response}} | sed '1,/^\r*$/d' | jq -r '{}'",
+            r#"printf '%s' "$response" | jq -r '{}'"#,
             jq_path(pointer).replace('\'', r"'\''")
         ),
-        // A whole URL is asked for by its path at the base URL, as the
-        // runner does.
+        // The last block's value: the answer's, after a Digest challenge. A
+        // whole URL is asked for by its path at the base URL, as the runner
+        // does.
         Capture::Header(name) => format!(
-            "{headers} | sed -n 's/^{}: *//Ip' | sed 's#^https\\?://[^/]*##' | head -n 1",
+            "{headers} | sed -n 's/^{}: *//Ip' | tail -n 1 | sed 's#^https\\?://[^/]*##'",
             name.to_ascii_lowercase()
         ),
+        // The first challenge's.
         Capture::Challenge(parameter) => format!(
             "{headers} | sed -n 's/^www-authenticate: *Digest .*{parameter}=\"\\([^\"]*\\)\".*/\\1/Ip' | head -n 1"
         ),
     }
-    .replace("${response}", "\"$response\"")
+}
+
+/// How a step that captures is sent: for its body when every capture is
+/// JSON, else for its headers.
+fn capturing(captures: &[(String, Capture)]) -> &'static str {
+    if captures.iter().all(|(_, c)| matches!(c, Capture::Json(_))) {
+        "-s"
+    } else {
+        "-s -o /dev/null -D -"
+    }
 }
 
 impl SentRequest {
@@ -167,8 +180,18 @@ impl SentRequest {
             lines.push(self.curl_with("-s -o /dev/null"));
             return lines;
         }
-        lines.push(format!("response=$({})", self.curl_with("-s -D -")));
+        let options = capturing(&self.captures);
+        lines.push(format!("response=$({})", self.curl_with(options)));
         for (name, capture) in &self.captures {
+            // A step capturing both from its body and from its headers
+            // would need two answers; no case does.
+            if options != "-s" && matches!(capture, Capture::Json(_)) {
+                lines.push(format!(
+                    "# {} is in the body of the answer above: not captured here",
+                    variable(name)
+                ));
+                continue;
+            }
             lines.push(format!("{}=$({})", variable(name), extraction(capture)));
         }
         lines
@@ -264,7 +287,7 @@ mod tests {
         assert_eq!(lines[0], "# needs state \"x\"");
         assert_eq!(
             lines[1],
-            "response=$(curl -s -D - -X POST 'http://h/auth/login')"
+            "response=$(curl -s -X POST 'http://h/auth/login')"
         );
         assert!(
             lines[2].starts_with("token=$(printf '%s' \"$response\""),
@@ -282,13 +305,15 @@ mod tests {
 
     #[test]
     fn the_extractions_read_a_response_as_curl_writes_it() {
-        let response = "HTTP/1.1 401 Unauthorized\r\nLocation: https://x.test/1.0/users/7\r\n\
-                        WWW-Authenticate: Digest realm=\"r\", nonce=\"n0\", qop=\"auth\"\r\n\r\n\
-                        {\"data\": [{\"id\": 42}]}";
-        for (capture, want) in [
-            (Capture::Json("/data/0/id".into()), "42"),
-            (Capture::Header("Location".into()), "/1.0/users/7"),
-            (Capture::Challenge("nonce".into()), "n0"),
+        // A Digest step's headers: the challenge's block, then the answer's.
+        let headers = "HTTP/1.1 401 Unauthorized\r\n\
+                       WWW-Authenticate: Digest realm=\"r\", nonce=\"n0\", qop=\"auth\"\r\n\r\n\
+                       HTTP/1.1 201 Created\r\nLocation: https://x.test/1.0/users/7\r\n\r\n";
+        let body = "{\"data\": [{\"id\": 42}]}";
+        for (capture, response, want) in [
+            (Capture::Json("/data/0/id".into()), body, "42"),
+            (Capture::Header("Location".into()), headers, "/1.0/users/7"),
+            (Capture::Challenge("nonce".into()), headers, "n0"),
         ] {
             let script = format!("response=\"$RESPONSE\"; {}", extraction(&capture));
             let out = std::process::Command::new("sh")

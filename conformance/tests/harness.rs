@@ -1836,7 +1836,7 @@ status = 200
         .to_owned();
     let lines: Vec<&str> = lines.lines().collect();
     assert!(
-        lines[0].starts_with("response=$(curl -s -D - -X POST '"),
+        lines[0].starts_with("response=$(curl -s -X POST '"),
         "{lines:?}"
     );
     assert!(
@@ -1961,6 +1961,11 @@ async fn the_built_in_fixtures_need_no_checkout() {
     assert!(cases.lines().count() > 20, "{cases}");
     assert!(cases.lines().all(|l| l.starts_with("aircall/")), "{cases}");
     let shown_text = stdout(&shown);
+    // A script: every line is a command or a comment.
+    assert!(
+        shown_text.starts_with("# aircall/calls_note_add: "),
+        "{shown_text}"
+    );
     assert!(shown_text.contains("# step 2"), "{shown_text}");
     assert!(
         shown_text.contains("token=$(printf '%s' \"$response\""),
