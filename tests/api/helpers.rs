@@ -216,6 +216,26 @@ pub async fn answer(request: reqwest::RequestBuilder) -> (u16, serde_json::Value
     )
 }
 
+/// The status, the value of the header `name` (empty without one) and the
+/// body as text, of the answer to `request`.
+pub async fn answer_with_header(
+    request: reqwest::RequestBuilder,
+    name: &str,
+) -> (u16, String, String) {
+    let response = request.send().await.expect("the app answers");
+    let status = response.status().as_u16();
+    let value = response
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().expect("a text header").to_owned())
+        .unwrap_or_default();
+    (
+        status,
+        value,
+        response.text().await.expect("a readable body"),
+    )
+}
+
 /// A database that is down: every call fails.
 pub struct DownSql;
 

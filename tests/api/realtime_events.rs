@@ -14,7 +14,7 @@ use serde_json::{json, Value};
 use sha2::Sha256;
 use switchboard::ports::ChannelEvent;
 
-use crate::helpers::{config_with, spawn_app_with, TestApp};
+use crate::helpers::{answer_with_header, config_with, spawn_app_with, TestApp};
 
 pub const APP_ID: &str = "4242";
 pub const KEY: &str = "b1a7e5c0ffee00112233";
@@ -74,20 +74,11 @@ async fn trigger(app: &TestApp, body: &str) -> (u16, String, String) {
 }
 
 async fn send(app: &TestApp, path_and_query: &str, body: &str) -> (u16, String, String) {
-    let response = app
+    let request = app
         .request(Method::POST, path_and_query)
         .header("content-type", "application/json")
-        .body(body.to_owned())
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, content_type, response.text().await.unwrap())
+        .body(body.to_owned());
+    answer_with_header(request, "content-type").await
 }
 
 fn update_call() -> String {

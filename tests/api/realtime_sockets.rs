@@ -5,19 +5,12 @@
 
 use reqwest::Method;
 
-use crate::helpers::TestApp;
+use crate::helpers::{answer_with_header, TestApp};
 use crate::realtime_events::{spawn_builtin, KEY};
 
 /// Status, `Upgrade` header and body text of `request`.
 async fn answer(request: reqwest::RequestBuilder) -> (u16, String, String) {
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let upgrade = response
-        .headers()
-        .get("upgrade")
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, upgrade, response.text().await.unwrap())
+    answer_with_header(request, "upgrade").await
 }
 
 fn upgrade(app: &TestApp, path: &str) -> reqwest::RequestBuilder {

@@ -8,7 +8,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::helpers::{
-    answer, config_with, spawn_app, spawn_app_with, spawn_app_without_database, TestApp,
+    answer, answer_with_header, config_with, spawn_app, spawn_app_with, spawn_app_without_database,
+    TestApp,
 };
 
 const NOT_PARSABLE: &str = "No parsable data in the request";
@@ -47,20 +48,11 @@ async fn fullname(app: &TestApp, id: i64) -> String {
 /// Sends `body` with `method` to `path` as JSON: the status, the Location,
 /// and the body as text.
 async fn send(app: &TestApp, method: Method, path: &str, body: &str) -> (u16, String, String) {
-    let response = app
+    let request = app
         .xivo(method, path)
         .header("content-type", "application/json;charset=UTF-8")
-        .body(body.to_owned())
-        .send()
-        .await
-        .unwrap();
-    let status = response.status().as_u16();
-    let location = response
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, location, response.text().await.unwrap())
+        .body(body.to_owned());
+    answer_with_header(request, "location").await
 }
 
 fn john() -> Value {
